@@ -1,0 +1,105 @@
+using System.Numerics;
+using NativeCnn.Engine.Cpu;
+
+namespace NativeCnn.Engine.Devices.Cpu.Kernels;
+
+/// <summary>
+/// Convolution as GEMM over groups of images (batch folding): each core unrolls a group of
+/// its images with im2col into one wide matrix, so even 6x6 feature maps feed the GEMM
+/// thousands of columns. Cores split the batch; each GEMM runs on its own core only.
+/// Forward:         Y[O, imgs*OHW]   = W[O, K] · cols[K, imgs*OHW]
+/// Backward-filter: dW[O, K]        += dY[O, imgs*OHW] · cols^T
+/// Backward-data:   dcols[K, imgs*OHW] = W^T · dY, then col2im.
+/// </summary>
+internal sealed unsafe class Convolution : IDisposable
+{
+    // Largest im2col matrix per core, in elements: 4 MiB of float32 keeps one group's
+    // columns and outputs in L3 while the GEMM streams them.
+    private const long ColumnBudget = 1L << 20;
+
+    private const int SlotColumns = 0, SlotOutput = 1, SlotKernelGradient = 2, SlotBiasGradient = 3;
+    private readonly Workspace _workspace = new(CpuParallel.Workers, 4);
+
+    private static int GroupSize(in Conv2DGeometry g, int images) =>
+        (int)Math.Clamp(ColumnBudget / Math.Max(1L, (long)g.PatchSize * g.OutPixels), 1, Math.Max(1, images));
+
+    public void Forward<T>(T* x, T* kernel, T* bias, T* y, Conv2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
+        CpuParallel.ForWorkers(g.Batch, (worker, start, end) =>
+        {
+            int group = GroupSize(g, end - start);
+            T* cols = _workspace.Get<T>(worker, SlotColumns, (long)k * group * ohw);
+            T* product = _workspace.Get<T>(worker, SlotOutput, (long)o * group * ohw);
+            for (int n0 = start; n0 < end; n0 += group)
+            {
+                int images = Math.Min(group, end - n0), width = images * ohw;
+                Im2Col.Unroll(x + (long)n0 * g.InChannels * g.InPixels, images, g, cols);
+                // One image: the GEMM result already has y's [O, OH*OW] layout.
+                T* target = images == 1 ? y + (long)n0 * o * ohw : product;
+                Gemm.Multiply(false, false, o, width, k, T.One, kernel, k, cols, width, T.Zero, target, width, maxThreads: 1);
+                for (int img = 0; img < images; img++)
+                    for (int oc = 0; oc < o; oc++)
+                    {
+                        T* dst = y + ((long)(n0 + img) * o + oc) * ohw;
+                        T* src = target + (long)oc * width + img * ohw;
+                        T b = bias == null ? T.Zero : bias[oc];
+                        for (int s = 0; s < ohw; s++) dst[s] = src[s] + b;
+                    }
+            }
+        });
+    }
+
+    public void Backward<T>(T* x, T* kernel, T* dy, T* dx, T* dKernel, T* dBias, Conv2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
+        int workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
+        CpuParallel.ForWorkers(g.Batch, (worker, start, end) =>
+        {
+            int group = GroupSize(g, end - start);
+            T* cols = _workspace.Get<T>(worker, SlotColumns, (long)k * group * ohw);
+            T* gathered = _workspace.Get<T>(worker, SlotOutput, (long)o * group * ohw);
+            T* kernelGradient = _workspace.Get<T>(worker, SlotKernelGradient, (long)o * k);
+            T* biasGradient = _workspace.Get<T>(worker, SlotBiasGradient, o);
+            new Span<T>(kernelGradient, o * k).Clear();
+            new Span<T>(biasGradient, o).Clear();
+            for (int n0 = start; n0 < end; n0 += group)
+            {
+                int images = Math.Min(group, end - n0), width = images * ohw;
+                T* dyGroup = images == 1 ? dy + (long)n0 * o * ohw : gathered;
+                if (images > 1) GatherChannelsFirst(dy + (long)n0 * o * ohw, images, o, ohw, gathered);
+                for (int oc = 0; oc < o; oc++) biasGradient[oc] += VectorLoop.Sum(dyGroup + (long)oc * width, width);
+
+                Im2Col.Unroll(x + (long)n0 * g.InChannels * g.InPixels, images, g, cols);
+                Gemm.Multiply(false, true, o, k, width, T.One, dyGroup, width, cols, width, T.One, kernelGradient, k, maxThreads: 1);
+                if (dx == null) continue;
+
+                Gemm.Multiply(true, false, k, width, o, T.One, kernel, k, dyGroup, width, T.Zero, cols, width, maxThreads: 1);
+                T* dxGroup = dx + (long)n0 * g.InChannels * g.InPixels;
+                new Span<T>(dxGroup, images * g.InChannels * g.InPixels).Clear();
+                Im2Col.Fold(cols, images, g, dxGroup);
+            }
+        });
+        // Sum the per-core partial gradients in a fixed order so results do not depend on timing.
+        SumPartials(workers, SlotKernelGradient, (long)o * k, dKernel);
+        if (dBias != null) SumPartials(workers, SlotBiasGradient, o, dBias);
+    }
+
+    private void SumPartials<T>(int workers, int slot, long length, T* destination) where T : unmanaged, INumberBase<T>
+    {
+        new ReadOnlySpan<T>(_workspace.Get<T>(0, slot, length), (int)length).CopyTo(new Span<T>(destination, (int)length));
+        for (int w = 1; w < workers; w++)
+            VectorLoop.Map<T, AddOp<T>>(destination, _workspace.Get<T>(w, slot, length), destination, length);
+    }
+
+    /// <summary>[images, O, S] → [O, images*S], so one GEMM sees a group's gradients as one matrix.</summary>
+    private static void GatherChannelsFirst<T>(T* src, int images, int channels, int pixels, T* dst) where T : unmanaged
+    {
+        long rowBytes = (long)pixels * sizeof(T);
+        for (int img = 0; img < images; img++)
+            for (int c = 0; c < channels; c++)
+                Buffer.MemoryCopy(src + ((long)img * channels + c) * pixels, dst + (long)c * images * pixels + (long)img * pixels, rowBytes, rowBytes);
+    }
+
+    public void Dispose() => _workspace.Dispose();
+}

@@ -1,0 +1,20 @@
+using System.Numerics;
+
+namespace NativeCnn.Engine.Devices.Cpu.Kernels;
+
+/// <summary>The row-bias helpers of a fully connected layer: y[n, :] += b and db = Σ_n dy[n, :].</summary>
+internal static unsafe class DenseBias
+{
+    public static void AddRowBias<T>(T* y, T* bias, int n, int f) where T : unmanaged, INumberBase<T>
+    {
+        for (int i = 0; i < n; i++)
+            VectorLoop.Map<T, AddOp<T>>(y + (long)i * f, bias, y + (long)i * f, f);
+    }
+
+    public static void SumRows<T>(T* x, T* sums, int n, int f) where T : unmanaged, INumberBase<T>
+    {
+        new Span<T>(sums, f).Clear();
+        for (int i = 0; i < n; i++)
+            VectorLoop.Map<T, AddOp<T>>(sums, x + (long)i * f, sums, f);
+    }
+}

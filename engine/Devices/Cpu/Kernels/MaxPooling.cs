@@ -1,0 +1,57 @@
+using System.Numerics;
+
+namespace NativeCnn.Engine.Devices.Cpu.Kernels;
+
+/// <summary>
+/// Max pooling over each [H, W] plane; cores split the N*C planes. Memory-bound and a few
+/// percent of a step, so it stays scalar; the arg-max it records makes the backward pass a
+/// scatter instead of a second search.
+/// </summary>
+internal static unsafe class MaxPooling
+{
+    public static void Forward<T>(T* x, T* y, int* argmax, Pool2DGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
+    {
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        CpuParallel.For(g.Batch * g.Channels, 16, (p0, p1) =>
+        {
+            for (int plane = p0; plane < p1; plane++)
+            {
+                T* src = x + (long)plane * inPlane;
+                T* dst = y + (long)plane * outPlane;
+                int* arg = argmax + (long)plane * outPlane;
+                for (int i = 0; i < g.OutHeight; i++)
+                    for (int j = 0; j < g.OutWidth; j++)
+                    {
+                        int best = i * g.StrideHeight * g.InWidth + j * g.StrideWidth;
+                        T bestValue = src[best];
+                        for (int p = 0; p < g.PoolHeight; p++)
+                            for (int q = 0; q < g.PoolWidth; q++)
+                            {
+                                int idx = (i * g.StrideHeight + p) * g.InWidth + j * g.StrideWidth + q;
+                                // Strictly greater: the first maximum wins ties, as in TensorFlow.
+                                if (src[idx] > bestValue) { bestValue = src[idx]; best = idx; }
+                            }
+                        dst[i * g.OutWidth + j] = bestValue;
+                        arg[i * g.OutWidth + j] = best;
+                    }
+            }
+        });
+    }
+
+    public static void Backward<T>(T* dy, int* argmax, T* dx, Pool2DGeometry g) where T : unmanaged, INumberBase<T>
+    {
+        int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        CpuParallel.For(g.Batch * g.Channels, 16, (p0, p1) =>
+        {
+            for (int plane = p0; plane < p1; plane++)
+            {
+                T* dst = dx + (long)plane * inPlane;
+                T* src = dy + (long)plane * outPlane;
+                int* arg = argmax + (long)plane * outPlane;
+                new Span<T>(dst, inPlane).Clear();
+                // += because overlapping windows (stride < pool) can pick the same pixel.
+                for (int o = 0; o < outPlane; o++) dst[arg[o]] += src[o];
+            }
+        });
+    }
+}

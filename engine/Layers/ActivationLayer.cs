@@ -1,0 +1,56 @@
+using NativeCnn.Engine.Tensors;
+
+namespace NativeCnn.Engine.Layers;
+
+/// <summary>
+/// Keras Activation layer: y = f(x) element-wise (relu) or row-wise (softmax on [N, K]).
+/// Backward: relu dx = dy ⊙ [y &gt; 0]; softmax dx = y ⊙ (dy - Σ_k dy_k y_k).
+/// Source: keras.io/api/layers/core_layers/activation.
+/// </summary>
+public sealed class ActivationLayer : Layer
+{
+    private Tensor? _output;
+
+    /// <summary>Creates the layer.</summary>
+    public ActivationLayer(string name, ActivationFunction function) : base(name) => Function = function;
+
+    /// <summary>The function applied.</summary>
+    public ActivationFunction Function { get; }
+
+    /// <summary>Set by the model when this is its final softmax: the layer passes logits through (see <see cref="Dense.EmitLogits"/>).</summary>
+    internal bool EmitLogits { get; set; }
+
+    private ActivationFunction Applied => EmitLogits && Function == ActivationFunction.Softmax ? ActivationFunction.Linear : Function;
+
+    /// <inheritdoc/>
+    public override string TypeName => "Activation";
+
+    /// <inheritdoc/>
+    public override string? Details => Function.KerasName();
+
+    /// <inheritdoc/>
+    protected override int[] OnBuild(int[] inputShape, Initializers.WeightInitializer init)
+    {
+        Function.Validate(Name, inputShape);
+        return (int[])inputShape.Clone();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor x, in ForwardContext context)
+    {
+        CheckInput(x);
+        if (Applied == ActivationFunction.Linear) return _output = x;
+        var y = Reuse(ref _output, x.Dim(0), OutputShape);
+        Device.Copy(x, y);
+        Applied.ApplyInPlace(Device, y);
+        return y;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor? Backward(Tensor dy, bool needInputGradient)
+    {
+        if (_output == null) throw new InvalidOperationException($"layer {Name}: Backward before Forward");
+        Applied.BackwardInPlace(Device, _output, dy);
+        return needInputGradient ? dy : null;
+    }
+}

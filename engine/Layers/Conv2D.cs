@@ -1,0 +1,95 @@
+using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Tensors;
+
+namespace NativeCnn.Engine.Layers;
+
+/// <summary>
+/// Keras Conv2D: y = f(x ⋆ kernel + bias), input [N, C, H, W] float, output [N, filters, OH, OW].
+/// kernel [filters, C, KH, KW] (OIHW; Keras stores HWIO), glorot_uniform; bias [filters], zeros.
+/// Forward: y[n,o,i,j] = b[o] + Σ_{c,p,q} k[o,c,p,q] x[n, c, i·sh + p - pt, j·sw + q - pl].
+/// Backward: ∂L/∂k[o,c,p,q] = Σ_{n,i,j} dz[n,o,i,j] x[n, c, i·sh+p-pt, j·sw+q-pl];
+/// ∂L/∂b[o] = Σ dz[n,o,·,·]; ∂L/∂x = the transposed convolution of dz, where dz = f'(·) ⊙ dy.
+/// Source: keras.io/api/layers/convolution_layers/convolution2d.
+/// </summary>
+public sealed class Conv2D : Layer
+{
+    private Parameter _kernel = null!;
+    private Parameter? _bias;
+    private Conv2DGeometry _geometry;
+    private Tensor? _input, _output, _inputGradient;
+
+    /// <summary>Creates the layer.</summary>
+    /// <exception cref="ArgumentException">filters, kernel size or strides not positive.</exception>
+    public Conv2D(string name, int filters, (int Height, int Width) kernelSize, (int Height, int Width) strides,
+        Padding padding, ActivationFunction activation, bool useBias = true) : base(name)
+    {
+        if (filters <= 0 || kernelSize.Height <= 0 || kernelSize.Width <= 0 || strides.Height <= 0 || strides.Width <= 0)
+            throw new ArgumentException($"layer {name}: filters ({filters}), kernel_size ({kernelSize.Height}x{kernelSize.Width}) and strides ({strides.Height}x{strides.Width}) must be positive");
+        Filters = filters;
+        KernelSize = kernelSize;
+        Strides = strides;
+        Padding = padding;
+        Activation = activation;
+        UseBias = useBias;
+    }
+
+    /// <summary>Number of output channels.</summary>
+    public int Filters { get; }
+    /// <summary>Kernel height and width, pixels.</summary>
+    public (int Height, int Width) KernelSize { get; }
+    /// <summary>Vertical and horizontal stride, pixels.</summary>
+    public (int Height, int Width) Strides { get; }
+    /// <summary>'valid' or 'same'.</summary>
+    public Padding Padding { get; }
+    /// <summary>Activation applied to the output.</summary>
+    public ActivationFunction Activation { get; }
+    /// <summary>Whether the layer adds a bias.</summary>
+    public bool UseBias { get; }
+
+    /// <inheritdoc/>
+    public override string TypeName => "Conv2D";
+
+    /// <inheritdoc/>
+    public override string? Details => Activation == ActivationFunction.Linear ? null : Activation.KerasName();
+
+    /// <inheritdoc/>
+    protected override int[] OnBuild(int[] inputShape, Initializers.WeightInitializer init)
+    {
+        if (inputShape.Length != 3)
+            throw new ArgumentException($"layer {Name} (Conv2D) needs [C, H, W] inputs, got [{string.Join(", ", inputShape)}]");
+        _geometry = Conv2DGeometry.Create(0, inputShape[0], inputShape[1], inputShape[2], Filters,
+            KernelSize.Height, KernelSize.Width, Strides.Height, Strides.Width, Padding);
+        int kh = KernelSize.Height, kw = KernelSize.Width;
+        _kernel = AddParameter("kernel", [Filters, inputShape[0], kh, kw], trainable: true);
+        init.GlorotUniform(Device, _kernel.Value, inputShape[0] * kh * kw, Filters * kh * kw);
+        if (UseBias)
+        {
+            _bias = AddParameter("bias", [Filters], trainable: true);
+            Initializers.WeightInitializer.Constant(Device, _bias.Value, 0);
+        }
+        int[] output = [Filters, _geometry.OutHeight, _geometry.OutWidth];
+        Activation.Validate(Name, output);
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor x, in ForwardContext context)
+    {
+        CheckInput(x);
+        _input = x;
+        var y = Reuse(ref _output, x.Dim(0), OutputShape);
+        Device.Conv2DForward(x, _kernel.Value, _bias?.Value, y, _geometry.WithBatch(x.Dim(0)));
+        Activation.ApplyInPlace(Device, y);
+        return y;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor? Backward(Tensor dy, bool needInputGradient)
+    {
+        var x = _input ?? throw new InvalidOperationException($"layer {Name}: Backward before Forward");
+        Activation.BackwardInPlace(Device, _output!, dy);
+        var dx = needInputGradient ? Reuse(ref _inputGradient, x.Dim(0), InputShape) : null;
+        Device.Conv2DBackward(x, _kernel.Value, dy, dx, _kernel.Gradient!, _bias?.Gradient, _geometry.WithBatch(x.Dim(0)));
+        return dx;
+    }
+}

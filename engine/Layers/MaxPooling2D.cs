@@ -1,0 +1,68 @@
+using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Tensors;
+
+namespace NativeCnn.Engine.Layers;
+
+/// <summary>
+/// Keras MaxPooling2D with 'valid' padding: input [N, C, H, W], output [N, C, OH, OW],
+/// OH = floor((H - pool) / stride) + 1; stride defaults to the pool size.
+/// y = max over each window; backward routes dy to the arg-max pixel of each window.
+/// Source: keras.io/api/layers/pooling_layers/max_pooling2d.
+/// </summary>
+public sealed class MaxPooling2D : Layer
+{
+    private Pool2DGeometry _geometry;
+    private Tensor? _output, _argmax, _inputGradient;
+
+    /// <summary>Creates the layer.</summary>
+    public MaxPooling2D(string name, (int Height, int Width) poolSize, (int Height, int Width)? strides = null) : base(name)
+    {
+        PoolSize = poolSize;
+        Strides = strides ?? poolSize;
+    }
+
+    /// <summary>Window height and width.</summary>
+    public (int Height, int Width) PoolSize { get; }
+    /// <summary>Step between windows.</summary>
+    public (int Height, int Width) Strides { get; }
+
+    /// <inheritdoc/>
+    public override string TypeName => "MaxPooling2D";
+
+    /// <inheritdoc/>
+    protected override int[] OnBuild(int[] inputShape, Initializers.WeightInitializer init)
+    {
+        if (inputShape.Length != 3)
+            throw new ArgumentException($"layer {Name} (MaxPooling2D) needs [C, H, W] inputs, got [{string.Join(", ", inputShape)}]");
+        try
+        {
+            _geometry = Pool2DGeometry.Create(0, inputShape[0], inputShape[1], inputShape[2],
+                PoolSize.Height, PoolSize.Width, Strides.Height, Strides.Width);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"layer {Name}: {e.Message}", e);
+        }
+        return [inputShape[0], _geometry.OutHeight, _geometry.OutWidth];
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor x, in ForwardContext context)
+    {
+        CheckInput(x);
+        var y = Reuse(ref _output, x.Dim(0), OutputShape);
+        var argmax = Reuse(ref _argmax, x.Dim(0), OutputShape, DType.Int32);
+        Device.MaxPoolForward(x, y, argmax, _geometry.WithBatch(x.Dim(0)));
+        return y;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor? Backward(Tensor dy, bool needInputGradient)
+    {
+        if (_argmax == null) throw new InvalidOperationException($"layer {Name}: Backward before Forward");
+        if (!needInputGradient) return null;
+        var dx = Reuse(ref _inputGradient, dy.Dim(0), InputShape);
+        Device.MaxPoolBackward(dy, _argmax, dx, _geometry.WithBatch(dy.Dim(0)));
+        return dx;
+    }
+}
