@@ -1,0 +1,74 @@
+using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Devices.Cpu;
+using NativeCnn.Engine.Devices.Cpu.Kernels;
+using NativeCnn.Engine.Tensors;
+using NativeCnn.Tests.Support;
+
+namespace NativeCnn.Tests.Kernels;
+
+/// <summary>The im2col + GEMM convolution against the direct seven-loop reference, float32, random data.</summary>
+public class ConvolutionKernelTests
+{
+    private static readonly CpuDevice Device = new();
+
+    // (N, C, H, W, O, KH, KW, stride, padding): odd sizes, 1x1 and non-square kernels, strides,
+    // a single image, and batches whose im2col groups split unevenly across cores (48x48x16).
+    [TestCase(1, 1, 1, 1, 1, 1, 1, 1, Padding.Valid)]
+    [TestCase(3, 3, 7, 9, 5, 3, 3, 1, Padding.Same)]
+    [TestCase(3, 3, 7, 9, 5, 3, 3, 1, Padding.Valid)]
+    [TestCase(2, 4, 9, 8, 3, 5, 5, 1, Padding.Same)]
+    [TestCase(5, 2, 11, 7, 6, 3, 2, 2, Padding.Same)]
+    [TestCase(4, 3, 10, 13, 4, 3, 3, 3, Padding.Valid)]
+    [TestCase(2, 33, 6, 6, 17, 3, 3, 1, Padding.Same)]
+    [TestCase(17, 16, 48, 48, 8, 3, 3, 1, Padding.Same)]
+    public void Forward_and_backward_match_the_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, Padding padding)
+    {
+        var g = Conv2DGeometry.Create(n, c, h, w, o, kh, kw, stride, stride, padding);
+        float[] x = RandomData.Floats(n * c * h * w, 1), k = RandomData.Floats(o * c * kh * kw, 2), b = RandomData.Floats(o, 3);
+        float[] dy = RandomData.Floats(n * o * g.OutPixels, 4);
+
+        using var tx = Upload(x, n, c, h, w);
+        using var tk = Upload(k, o, c, kh, kw);
+        using var tb = Upload(b, o);
+        using var ty = Device.Allocate(DType.Float32, n, o, g.OutHeight, g.OutWidth);
+        Device.Conv2DForward(tx, tk, tb, ty, g);
+        var expectedY = new float[ty.Length];
+        ConvolutionReference.Forward<float>(x, k, b, expectedY, g);
+        double tolerance = 2e-5 * Math.Sqrt(g.PatchSize);
+        RandomData.AssertClose(ty.AsSpan<float>(), expectedY, tolerance, "forward");
+
+        using var tdy = Upload(dy, n, o, g.OutHeight, g.OutWidth);
+        using var tdx = Device.Allocate(DType.Float32, n, c, h, w);
+        using var tdk = Device.Allocate(DType.Float32, o, c, kh, kw);
+        using var tdb = Device.Allocate(DType.Float32, o);
+        Device.Conv2DBackward(tx, tk, tdy, tdx, tdk, tdb, g);
+        float[] edx = new float[x.Length], edk = new float[k.Length], edb = new float[o];
+        ConvolutionReference.Backward<float>(x, k, dy, edx, edk, edb, g);
+        double sumTolerance = 2e-5 * Math.Sqrt(n * g.OutPixels);
+        RandomData.AssertClose(tdx.AsSpan<float>(), edx, tolerance, "backward data");
+        RandomData.AssertClose(tdk.AsSpan<float>(), edk, sumTolerance, "backward filter");
+        RandomData.AssertClose(tdb.AsSpan<float>(), edb, sumTolerance, "bias gradient");
+    }
+
+    [Test]
+    public void Backward_without_input_gradient_still_writes_the_filter_gradient()
+    {
+        var g = Conv2DGeometry.Create(3, 2, 5, 5, 3, 3, 3, 1, 1, Padding.Same);
+        float[] x = RandomData.Floats(3 * 2 * 25, 5), k = RandomData.Floats(3 * 2 * 9, 6), dy = RandomData.Floats(3 * 3 * 25, 7);
+        using var tx = Upload(x, 3, 2, 5, 5);
+        using var tk = Upload(k, 3, 2, 3, 3);
+        using var tdy = Upload(dy, 3, 3, 5, 5);
+        using var tdk = Device.Allocate(DType.Float32, 3, 2, 3, 3);
+        Device.Conv2DBackward(tx, tk, tdy, null, tdk, null, g);
+        float[] edx = new float[x.Length], edk = new float[k.Length];
+        ConvolutionReference.Backward<float>(x, k, dy, edx, edk, Span<float>.Empty, g);
+        RandomData.AssertClose(tdk.AsSpan<float>(), edk, 1e-4, "backward filter");
+    }
+
+    private static Tensor Upload(float[] data, params int[] shape)
+    {
+        var t = Device.Allocate(DType.Float32, shape);
+        Device.Upload<float>(t, data);
+        return t;
+    }
+}
