@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NativeCnn.Data.Batching;
 
 /// <summary>
@@ -109,6 +110,7 @@ public sealed class BatchSampler
     /// <param name="y">At least k ints.</param>
     /// <exception cref="ArgumentException">A buffer is too small.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is out of range.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gather(LabeledImageSet data, ReadOnlySpan<int> indices, Span<float> x, Span<int> y)
     {
         ArgumentNullException.ThrowIfNull(data);

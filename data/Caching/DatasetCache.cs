@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -27,8 +28,8 @@ namespace NativeCnn.Data.Caching;
 /// file 4x smaller and the round trip bit-exact; otherwise as float32.</para>
 /// <para>Writes are atomic: a temporary file in the same folder is written, flushed to disk
 /// (fsync) and renamed over the target, so a crash never leaves a half-written cache under the
-/// real name. Reads check magic, version, key, exact length and the checksum before trusting a
-/// byte; a file that fails is deleted and reported as a miss, and the caller rebuilds it.
+/// real name. Reads check magic, version, key, that every size fits the file, and the checksum
+/// (computed in the same single pass as the parse) before returning anything; a file that fails is deleted and reported as a miss, and the caller rebuilds it.
 /// Files for other keys are left alone (another run may use other preprocessing); delete the
 /// folder to reclaim space. Big-endian machines never use the cache.</para>
 /// </remarks>
@@ -138,13 +139,13 @@ public sealed class DatasetCache
         }
         try
         {
-            rejectReason = Verify(path, key);
-            if (rejectReason is null)
+            CachedDataset? data = ReadVerified(path, key, out rejectReason);
+            if (data is not null)
             {
-                return Parse(path);
+                return data;
             }
         }
-        catch (Exception ex) when (ex is IOException or EndOfStreamException or FormatException or OverflowException or ArgumentException or OutOfMemoryException)
+        catch (IOException ex)
         {
             rejectReason = $"unreadable ({ex.GetType().Name}: {ex.Message})";
         }
@@ -190,6 +191,7 @@ public sealed class DatasetCache
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBody(BinaryWriter writer, string key, CachedDataset data)
     {
         writer.Write(Encoding.ASCII.GetBytes(Magic));
@@ -259,6 +261,7 @@ public sealed class DatasetCache
     }
 
     /// <summary>True when every value is some b/255 exactly, so storing the byte b loses nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AllBytesExact(float[] pixels)
     {
         foreach (float v in pixels)
@@ -271,83 +274,91 @@ public sealed class DatasetCache
         return true;
     }
 
-    /// <summary>Checks everything that can be checked without parsing: length, magic, version, key, checksum. Returns null if the file is sound.</summary>
-    private static string? Verify(string path, string key)
+    /// <summary>
+    /// Reads and checks a cache file in one pass: header fields first (magic, version, key), then
+    /// the body is parsed while being hashed, every count is checked against the bytes left before
+    /// anything is allocated, and the result is only returned if the trailing SHA-256 matches.
+    /// Returns null and sets <paramref name="rejectReason"/> when the file is not sound.
+    /// </summary>
+    private static CachedDataset? ReadVerified(string path, string key, out string? rejectReason)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         int headerSize = Magic.Length + sizeof(int) + HashSize;
         if (file.Length < headerSize + HashSize)
         {
-            return $"truncated: {file.Length} bytes";
+            rejectReason = $"truncated: {file.Length} bytes";
+            return null;
         }
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var body = new HashingReadStream(file, hash, file.Length - HashSize);
         Span<byte> header = stackalloc byte[headerSize];
-        file.ReadExactly(header);
+        body.ReadExactly(header);
         if (!header[..Magic.Length].SequenceEqual(Encoding.ASCII.GetBytes(Magic)))
         {
-            return "bad magic (not a NativeCnn dataset cache)";
+            rejectReason = "bad magic (not a NativeCnn dataset cache)";
+            return null;
         }
         int version = BitConverter.ToInt32(header.Slice(Magic.Length, sizeof(int)));
         if (version != FormatVersion)
         {
-            return $"format version {version}, expected {FormatVersion}";
+            rejectReason = $"format version {version}, expected {FormatVersion}";
+            return null;
         }
         if (!header[(Magic.Length + sizeof(int))..].SequenceEqual(Convert.FromHexString(key)))
         {
-            return "key mismatch (file belongs to other sources or preprocessing)";
+            rejectReason = "key mismatch (file belongs to other sources or preprocessing)";
+            return null;
         }
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(header);
-        long remaining = file.Length - headerSize - HashSize;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        CachedDataset data;
         try
         {
-            while (remaining > 0)
-            {
-                int n = file.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
-                if (n == 0)
-                {
-                    return "truncated while reading";
-                }
-                hash.AppendData(buffer, 0, n);
-                remaining -= n;
-            }
+            data = ParseBody(body);
         }
-        finally
+        catch (Exception ex) when (ex is EndOfStreamException or FormatException or OverflowException or ArgumentException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A truncated file usually surfaces here, as a short read or sizes that do not add up.
+            rejectReason = $"truncated or corrupt ({ex.Message})";
+            return null;
+        }
+        if (body.Remaining != 0)
+        {
+            rejectReason = $"{body.Remaining} unexpected bytes after the data";
+            return null;
         }
         Span<byte> stored = stackalloc byte[HashSize];
         file.ReadExactly(stored);
-        return hash.GetHashAndReset().AsSpan().SequenceEqual(stored) ? null : "checksum mismatch (file corrupt or truncated)";
+        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(stored))
+        {
+            rejectReason = "checksum mismatch (file corrupt)";
+            return null;
+        }
+        rejectReason = null;
+        return data;
     }
 
-    /// <summary>Parses a file whose checksum has been verified; still checks that sizes add up exactly.</summary>
-    private static CachedDataset Parse(string path)
+    private static CachedDataset ParseBody(HashingReadStream body)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        using var reader = new BinaryReader(file, Encoding.UTF8);
-        long bodyEnd = file.Length - HashSize;
-        file.Seek(Magic.Length + sizeof(int) + HashSize, SeekOrigin.Begin);
+        using var reader = new BinaryReader(body, Encoding.UTF8, leaveOpen: true);
 
-        int issueCount = ReadCount(reader);
+        int issueCount = ReadCount(reader, body, 3);
         var issues = new List<DatasetIssue>(issueCount);
         for (int i = 0; i < issueCount; i++)
         {
             issues.Add(new DatasetIssue(reader.ReadString(), reader.ReadInt32(), reader.ReadString()));
         }
 
-        int setCount = ReadCount(reader);
+        int setCount = ReadCount(reader, body, 17);
         var shapes = new (int N, int C, int H, int W, byte Encoding, string[] Classes, string[]? Sources)[setCount];
         for (int s = 0; s < setCount; s++)
         {
-            int n = ReadCount(reader), c = ReadCount(reader), h = ReadCount(reader), w = ReadCount(reader);
+            int n = ReadCount(reader, body, 1), c = ReadCount(reader, body, 0), h = ReadCount(reader, body, 0), w = ReadCount(reader, body, 0);
             byte encoding = reader.ReadByte();
             if (encoding is not (EncodingBytes or EncodingFloat))
             {
                 throw new FormatException($"unknown pixel encoding {encoding}");
             }
-            var classes = new string[ReadCount(reader)];
+            var classes = new string[ReadCount(reader, body, 1)];
             for (int k = 0; k < classes.Length; k++)
             {
                 classes[k] = reader.ReadString();
@@ -355,7 +366,11 @@ public sealed class DatasetCache
             string[]? sources = null;
             if (reader.ReadBoolean())
             {
-                sources = new string[n];
+                sources = new string[Math.Min(n, checked((int)body.Remaining))];
+                if (sources.Length != n)
+                {
+                    throw new FormatException($"{n} source names cannot fit in {body.Remaining} bytes");
+                }
                 for (int k = 0; k < n; k++)
                 {
                     sources[k] = reader.ReadString();
@@ -368,39 +383,55 @@ public sealed class DatasetCache
         foreach (var shape in shapes)
         {
             long values = checked((long)shape.N * shape.C * shape.H * shape.W);
-            payload += values * (shape.Encoding == EncodingBytes ? 1 : sizeof(float)) + (long)shape.N * sizeof(int);
+            payload = checked(payload + values * (shape.Encoding == EncodingBytes ? 1 : sizeof(float)) + (long)shape.N * sizeof(int));
         }
-        if (file.Position + payload != bodyEnd)
+        if (payload != body.Remaining)
         {
-            throw new FormatException($"payload is {bodyEnd - file.Position} bytes, header promises {payload}");
+            throw new FormatException($"payload is {body.Remaining} bytes, header promises {payload}");
         }
 
         var sets = new LabeledImageSet[setCount];
-        for (int s = 0; s < setCount; s++)
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
         {
-            var shape = shapes[s];
-            var pixels = new float[checked(shape.N * shape.C * shape.H * shape.W)];
-            if (shape.Encoding == EncodingBytes)
+            for (int s = 0; s < setCount; s++)
             {
-                byte[] raw = new byte[pixels.Length];
-                file.ReadExactly(raw);
-                Resize.ToUnitFloats(raw, pixels);
+                var shape = shapes[s];
+                var pixels = GC.AllocateUninitializedArray<float>(checked(shape.N * shape.C * shape.H * shape.W));
+                if (shape.Encoding == EncodingBytes)
+                {
+                    for (int start = 0; start < pixels.Length; start += chunk.Length)
+                    {
+                        int count = Math.Min(chunk.Length, pixels.Length - start);
+                        body.ReadExactly(chunk, 0, count);
+                        Resize.ToUnitFloats(chunk.AsSpan(0, count), pixels.AsSpan(start, count));
+                    }
+                }
+                else
+                {
+                    body.ReadExactly(MemoryMarshal.AsBytes(pixels.AsSpan()));
+                }
+                var labels = new int[shape.N];
+                body.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan()));
+                sets[s] = new LabeledImageSet(pixels, labels, shape.C, shape.H, shape.W, shape.Classes, shape.Sources);
             }
-            else
-            {
-                file.ReadExactly(MemoryMarshal.AsBytes(pixels.AsSpan()));
-            }
-            var labels = new int[shape.N];
-            file.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan()));
-            sets[s] = new LabeledImageSet(pixels, labels, shape.C, shape.H, shape.W, shape.Classes, shape.Sources);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
         return new CachedDataset(sets, issues);
     }
 
-    private static int ReadCount(BinaryReader reader)
+    /// <summary>Reads a count and rejects one that could not fit in the bytes left (each item takes at least <paramref name="minBytesEach"/>), so a corrupt field cannot trigger a huge allocation.</summary>
+    private static int ReadCount(BinaryReader reader, HashingReadStream body, int minBytesEach)
     {
         int value = reader.ReadInt32();
-        return value >= 0 ? value : throw new FormatException($"negative count {value}");
+        if (value < 0 || (long)value * minBytesEach > body.Remaining)
+        {
+            throw new FormatException($"count {value} does not fit in the {body.Remaining} bytes left");
+        }
+        return value;
     }
 
     private static void TryDelete(string path)

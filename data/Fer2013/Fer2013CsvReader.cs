@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using NativeCnn.Data.Imaging;
 
@@ -141,6 +142,7 @@ public static class Fer2013CsvReader
     }
 
     /// <summary>Parses space-separated integers 0-255 into <paramref name="pixels"/>; requires exactly 2304 of them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? ParsePixels(ReadOnlySpan<char> field, byte[] pixels)
     {
         int count = 0;

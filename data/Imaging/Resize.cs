@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace NativeCnn.Data.Imaging;
 
 /// <summary>
@@ -9,6 +10,10 @@ namespace NativeCnn.Data.Imaging;
 /// </summary>
 public static class Resize
 {
+    // Hot loops here are marked AggressiveOptimization: each is entered only a few times per
+    // load but runs millions of iterations, and the tier-0 (unoptimised) first JIT of such a
+    // loop made a cached FER-2013 load several times slower.
+
     /// <summary>
     /// value / 255 for every byte. Every path that produces unresized pixels uses this table, so a
     /// byte round trip (float to byte to float, as in the dataset cache) is bit-exact.
@@ -19,6 +24,7 @@ public static class Resize
     /// <param name="source">Input bytes.</param>
     /// <param name="destination">Receives source.Length floats.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="source"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToUnitFloats(ReadOnlySpan<byte> source, Span<float> destination)
     {
         if (destination.Length < source.Length)
@@ -45,6 +51,7 @@ public static class Resize
     /// <param name="dstHeight">Output height in pixels, &gt; 0.</param>
     /// <param name="dstWidth">Output width in pixels, &gt; 0.</param>
     /// <exception cref="ArgumentException">A size is not positive or a buffer is too small.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GrayToUnitFloats(ReadOnlySpan<byte> source, int srcHeight, int srcWidth,
         Span<float> destination, int dstHeight, int dstWidth)
     {
