@@ -1,0 +1,451 @@
+using System.Runtime.CompilerServices;
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using NativeCnn.Data.Imaging;
+
+namespace NativeCnn.Data.Caching;
+
+/// <summary>
+/// Stores decoded datasets as one flat binary file per (dataset, key), so the second run skips
+/// decoding. The key is a SHA-256 over the source listing (relative paths, sizes, modification
+/// times) and the preprocessing, so any change to either makes a new file.
+/// </summary>
+/// <remarks>
+/// <para>File layout (little-endian), version 1:</para>
+/// <code>
+/// "NCDSCACH" (8 bytes) | int32 version | key (32 bytes)
+/// int32 issueCount, per issue: string file, int32 line, string message
+/// int32 setCount, per set: int32 N, C, H, W | byte encoding (0 = bytes 0-255, 1 = float32)
+///                          int32 classCount, class names | byte hasSources, N source names
+/// per set: pixels (N*C*H*W bytes or floats) | labels (N int32)
+/// SHA-256 of everything above (32 bytes)
+/// </code>
+/// <para>Strings are BinaryWriter's (7-bit length prefix, UTF-8). Pixels are stored as bytes
+/// when every value is exactly b/255 (unresized 8-bit sources, e.g. FER-2013), which makes the
+/// file 4x smaller and the round trip bit-exact; otherwise as float32.</para>
+/// <para>Writes are atomic: a temporary file in the same folder is written, flushed to disk
+/// (fsync) and renamed over the target, so a crash never leaves a half-written cache under the
+/// real name. Reads check magic, version, key, that every size fits the file, and the checksum
+/// (computed in the same single pass as the parse) before returning anything; a file that fails is deleted and reported as a miss, and the caller rebuilds it.
+/// Files for other keys are left alone (another run may use other preprocessing); delete the
+/// folder to reclaim space. Big-endian machines never use the cache.</para>
+/// </remarks>
+public sealed class DatasetCache
+{
+    private const string Magic = "NCDSCACH";
+    private const int FormatVersion = 1;
+    private const int HashSize = 32;
+    private const byte EncodingBytes = 0;
+    private const byte EncodingFloat = 1;
+
+    /// <summary>Creates a cache rooted at <paramref name="directory"/>; the folder is created on first store.</summary>
+    /// <param name="directory">Cache folder.</param>
+    public DatasetCache(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>The cache folder (absolute).</summary>
+    public string Directory { get; }
+
+    /// <summary>
+    /// <c>&lt;repo&gt;/.cache/datasets</c> where &lt;repo&gt; is the nearest folder at or above the
+    /// current directory that holds NativeCnn.sln; if there is none, <c>&lt;cwd&gt;/.cache/datasets</c>.
+    /// <c>.cache/</c> is git-ignored.
+    /// </summary>
+    /// <returns>An absolute folder path (not necessarily existing yet).</returns>
+    public static string DefaultDirectory()
+    {
+        string cwd = Environment.CurrentDirectory;
+        for (DirectoryInfo? dir = new(cwd); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NativeCnn.sln")))
+            {
+                return Path.Combine(dir.FullName, ".cache", "datasets");
+            }
+        }
+        return Path.Combine(cwd, ".cache", "datasets");
+    }
+
+    /// <summary>
+    /// Hashes a source listing and a preprocessing description into a cache key. The listing is
+    /// sorted (ordinal) first, so enumeration order does not matter.
+    /// </summary>
+    /// <param name="kind">Reader identity and version, e.g. "fer2013-folder/1"; bump it when the reader's output changes.</param>
+    /// <param name="listing">Every source file.</param>
+    /// <param name="preprocessing">Everything else that shapes the output, e.g. "48x48x1 resize=False".</param>
+    /// <returns>64 lowercase hex digits.</returns>
+    public static string ComputeKey(string kind, IEnumerable<SourceFileEntry> listing, string preprocessing)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var line = new StringBuilder();
+        line.Append("NativeCnn dataset cache v").Append(FormatVersion).Append('\n')
+            .Append(kind).Append('\n').Append(preprocessing).Append('\n');
+        hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
+        foreach (SourceFileEntry entry in listing.OrderBy(e => e.RelativePath, StringComparer.Ordinal))
+        {
+            line.Clear();
+            line.Append(entry.RelativePath).Append('\t')
+                .Append(entry.Length.ToString(CultureInfo.InvariantCulture)).Append('\t')
+                .Append(entry.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            hash.AppendData(Encoding.UTF8.GetBytes(line.ToString()));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>The file that holds (<paramref name="name"/>, <paramref name="key"/>).</summary>
+    /// <param name="name">Dataset label, used in the file name; letters, digits, '-' and '_' only.</param>
+    /// <param name="key">Key from <see cref="ComputeKey"/>.</param>
+    /// <returns><c>&lt;Directory&gt;/&lt;name&gt;-&lt;first 16 hex digits of key&gt;.nccache</c>.</returns>
+    /// <exception cref="ArgumentException">The name or key is malformed.</exception>
+    public string PathFor(string name, string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"cache name '{name}' may only hold ASCII letters, digits, '-' and '_'.", nameof(name));
+        }
+        if (key.Length != 2 * HashSize || !key.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException($"cache key must be 64 lowercase hex digits, got '{key}'.", nameof(key));
+        }
+        return Path.Combine(Directory, $"{name}-{key[..16]}.nccache");
+    }
+
+    /// <summary>
+    /// Loads a cached dataset if a valid file exists. A file that is truncated, corrupt, of another
+    /// version or for another key is deleted and treated as a miss.
+    /// </summary>
+    /// <param name="name">Dataset label (see <see cref="PathFor"/>).</param>
+    /// <param name="key">Key from <see cref="ComputeKey"/>.</param>
+    /// <param name="rejectReason">Null on a hit or when no file existed; otherwise why the file was not trusted.</param>
+    /// <returns>The dataset, or null on a miss.</returns>
+    public CachedDataset? TryLoad(string name, string key, out string? rejectReason)
+    {
+        rejectReason = null;
+        string path = PathFor(name, key);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        if (!BitConverter.IsLittleEndian)
+        {
+            rejectReason = "cache files are little-endian only";
+            return null;
+        }
+        try
+        {
+            CachedDataset? data = ReadVerified(path, key, out rejectReason);
+            if (data is not null)
+            {
+                return data;
+            }
+        }
+        catch (IOException ex)
+        {
+            rejectReason = $"unreadable ({ex.GetType().Name}: {ex.Message})";
+        }
+        TryDelete(path);
+        return null;
+    }
+
+    /// <summary>Writes a dataset atomically under (<paramref name="name"/>, <paramref name="key"/>), replacing any previous file.</summary>
+    /// <param name="name">Dataset label (see <see cref="PathFor"/>).</param>
+    /// <param name="key">Key from <see cref="ComputeKey"/>.</param>
+    /// <param name="data">What to store.</param>
+    /// <returns>The cache file's path.</returns>
+    /// <exception cref="IOException">The folder or file cannot be written (the temporary file is removed).</exception>
+    public string Store(string name, string key, CachedDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        string path = PathFor(name, key);
+        System.IO.Directory.CreateDirectory(Directory);
+        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+                {
+                    var hashing = new HashingWriteStream(file, hash);
+                    using (var writer = new BinaryWriter(hashing, Encoding.UTF8, leaveOpen: true))
+                    {
+                        WriteBody(writer, key, data);
+                    }
+                    file.Write(hash.GetHashAndReset());
+                }
+                // fsync before the rename: otherwise a crash could leave the new name pointing at unwritten blocks.
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+            return path;
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteBody(BinaryWriter writer, string key, CachedDataset data)
+    {
+        writer.Write(Encoding.ASCII.GetBytes(Magic));
+        writer.Write(FormatVersion);
+        writer.Write(Convert.FromHexString(key));
+        writer.Write(data.Issues.Count);
+        foreach (DatasetIssue issue in data.Issues)
+        {
+            writer.Write(issue.File);
+            writer.Write(issue.Line);
+            writer.Write(issue.Message);
+        }
+        writer.Write(data.Sets.Count);
+        var encodings = new byte[data.Sets.Count];
+        for (int s = 0; s < data.Sets.Count; s++)
+        {
+            LabeledImageSet set = data.Sets[s];
+            encodings[s] = AllBytesExact(set.Pixels) ? EncodingBytes : EncodingFloat;
+            writer.Write(set.Count);
+            writer.Write(set.Channels);
+            writer.Write(set.Height);
+            writer.Write(set.Width);
+            writer.Write(encodings[s]);
+            writer.Write(set.ClassNames.Count);
+            foreach (string className in set.ClassNames)
+            {
+                writer.Write(className);
+            }
+            writer.Write(set.SourceFiles is not null);
+            if (set.SourceFiles is not null)
+            {
+                foreach (string source in set.SourceFiles)
+                {
+                    writer.Write(source);
+                }
+            }
+        }
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            for (int s = 0; s < data.Sets.Count; s++)
+            {
+                LabeledImageSet set = data.Sets[s];
+                if (encodings[s] == EncodingBytes)
+                {
+                    for (int start = 0; start < set.Pixels.Length; start += chunk.Length)
+                    {
+                        int n = Math.Min(chunk.Length, set.Pixels.Length - start);
+                        for (int i = 0; i < n; i++)
+                        {
+                            chunk[i] = (byte)MathF.Round(set.Pixels[start + i] * 255f);
+                        }
+                        writer.Write(chunk, 0, n);
+                    }
+                }
+                else
+                {
+                    writer.Write(MemoryMarshal.AsBytes(set.Pixels.AsSpan()));
+                }
+                writer.Write(MemoryMarshal.AsBytes(set.Labels.AsSpan()));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    /// <summary>True when every value is some b/255 exactly, so storing the byte b loses nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AllBytesExact(float[] pixels)
+    {
+        foreach (float v in pixels)
+        {
+            if (!(v >= 0f && v <= 1f) || Resize.ToUnit((byte)MathF.Round(v * 255f)) != v)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Reads and checks a cache file in one pass: header fields first (magic, version, key), then
+    /// the body is parsed while being hashed, every count is checked against the bytes left before
+    /// anything is allocated, and the result is only returned if the trailing SHA-256 matches.
+    /// Returns null and sets <paramref name="rejectReason"/> when the file is not sound.
+    /// </summary>
+    private static CachedDataset? ReadVerified(string path, string key, out string? rejectReason)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        int headerSize = Magic.Length + sizeof(int) + HashSize;
+        if (file.Length < headerSize + HashSize)
+        {
+            rejectReason = $"truncated: {file.Length} bytes";
+            return null;
+        }
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var body = new HashingReadStream(file, hash, file.Length - HashSize);
+        Span<byte> header = stackalloc byte[headerSize];
+        body.ReadExactly(header);
+        if (!header[..Magic.Length].SequenceEqual(Encoding.ASCII.GetBytes(Magic)))
+        {
+            rejectReason = "bad magic (not a NativeCnn dataset cache)";
+            return null;
+        }
+        int version = BitConverter.ToInt32(header.Slice(Magic.Length, sizeof(int)));
+        if (version != FormatVersion)
+        {
+            rejectReason = $"format version {version}, expected {FormatVersion}";
+            return null;
+        }
+        if (!header[(Magic.Length + sizeof(int))..].SequenceEqual(Convert.FromHexString(key)))
+        {
+            rejectReason = "key mismatch (file belongs to other sources or preprocessing)";
+            return null;
+        }
+
+        CachedDataset data;
+        try
+        {
+            data = ParseBody(body);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or FormatException or OverflowException or ArgumentException)
+        {
+            // A truncated file usually surfaces here, as a short read or sizes that do not add up.
+            rejectReason = $"truncated or corrupt ({ex.Message})";
+            return null;
+        }
+        if (body.Remaining != 0)
+        {
+            rejectReason = $"{body.Remaining} unexpected bytes after the data";
+            return null;
+        }
+        Span<byte> stored = stackalloc byte[HashSize];
+        file.ReadExactly(stored);
+        if (!hash.GetHashAndReset().AsSpan().SequenceEqual(stored))
+        {
+            rejectReason = "checksum mismatch (file corrupt)";
+            return null;
+        }
+        rejectReason = null;
+        return data;
+    }
+
+    private static CachedDataset ParseBody(HashingReadStream body)
+    {
+        using var reader = new BinaryReader(body, Encoding.UTF8, leaveOpen: true);
+
+        int issueCount = ReadCount(reader, body, 3);
+        var issues = new List<DatasetIssue>(issueCount);
+        for (int i = 0; i < issueCount; i++)
+        {
+            issues.Add(new DatasetIssue(reader.ReadString(), reader.ReadInt32(), reader.ReadString()));
+        }
+
+        int setCount = ReadCount(reader, body, 17);
+        var shapes = new (int N, int C, int H, int W, byte Encoding, string[] Classes, string[]? Sources)[setCount];
+        for (int s = 0; s < setCount; s++)
+        {
+            int n = ReadCount(reader, body, 1), c = ReadCount(reader, body, 0), h = ReadCount(reader, body, 0), w = ReadCount(reader, body, 0);
+            byte encoding = reader.ReadByte();
+            if (encoding is not (EncodingBytes or EncodingFloat))
+            {
+                throw new FormatException($"unknown pixel encoding {encoding}");
+            }
+            var classes = new string[ReadCount(reader, body, 1)];
+            for (int k = 0; k < classes.Length; k++)
+            {
+                classes[k] = reader.ReadString();
+            }
+            string[]? sources = null;
+            if (reader.ReadBoolean())
+            {
+                sources = new string[Math.Min(n, checked((int)body.Remaining))];
+                if (sources.Length != n)
+                {
+                    throw new FormatException($"{n} source names cannot fit in {body.Remaining} bytes");
+                }
+                for (int k = 0; k < n; k++)
+                {
+                    sources[k] = reader.ReadString();
+                }
+            }
+            shapes[s] = (n, c, h, w, encoding, classes, sources);
+        }
+
+        long payload = 0;
+        foreach (var shape in shapes)
+        {
+            long values = checked((long)shape.N * shape.C * shape.H * shape.W);
+            payload = checked(payload + values * (shape.Encoding == EncodingBytes ? 1 : sizeof(float)) + (long)shape.N * sizeof(int));
+        }
+        if (payload != body.Remaining)
+        {
+            throw new FormatException($"payload is {body.Remaining} bytes, header promises {payload}");
+        }
+
+        var sets = new LabeledImageSet[setCount];
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            for (int s = 0; s < setCount; s++)
+            {
+                var shape = shapes[s];
+                var pixels = GC.AllocateUninitializedArray<float>(checked(shape.N * shape.C * shape.H * shape.W));
+                if (shape.Encoding == EncodingBytes)
+                {
+                    for (int start = 0; start < pixels.Length; start += chunk.Length)
+                    {
+                        int count = Math.Min(chunk.Length, pixels.Length - start);
+                        body.ReadExactly(chunk, 0, count);
+                        Resize.ToUnitFloats(chunk.AsSpan(0, count), pixels.AsSpan(start, count));
+                    }
+                }
+                else
+                {
+                    body.ReadExactly(MemoryMarshal.AsBytes(pixels.AsSpan()));
+                }
+                var labels = new int[shape.N];
+                body.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan()));
+                sets[s] = new LabeledImageSet(pixels, labels, shape.C, shape.H, shape.W, shape.Classes, shape.Sources);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return new CachedDataset(sets, issues);
+    }
+
+    /// <summary>Reads a count and rejects one that could not fit in the bytes left (each item takes at least <paramref name="minBytesEach"/>), so a corrupt field cannot trigger a huge allocation.</summary>
+    private static int ReadCount(BinaryReader reader, HashingReadStream body, int minBytesEach)
+    {
+        int value = reader.ReadInt32();
+        if (value < 0 || (long)value * minBytesEach > body.Remaining)
+        {
+            throw new FormatException($"count {value} does not fit in the {body.Remaining} bytes left");
+        }
+        return value;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a file we cannot delete is rejected again next time.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using NativeCnn.Data;
+using NativeCnn.Data.Caching;
+using NativeCnn.Data.Fer2013;
+using NUnit.Framework;
+
+namespace NativeCnn.Tests.Data;
+
+[TestFixture]
+public sealed class DatasetCacheTests
+{
+    private FerFixture fixture = null!;
+
+    private ReadOptions Cached => new() { CacheDirectory = fixture.CacheFolder };
+
+    [SetUp]
+    public void BuildFixture() => fixture = new FerFixture();
+
+    [TearDown]
+    public void RemoveFixture() => fixture.Dispose();
+
+    [Test]
+    public void SecondLoadComesFromTheCacheAndIsIdentical()
+    {
+        Fer2013Splits first = Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r1);
+        Fer2013Splits second = Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r2);
+        Assert.That((r1.FromCache, r2.FromCache), Is.EqualTo((false, true)));
+        Assert.That(r2.CacheFile, Is.EqualTo(r1.CacheFile));
+        Assert.That(second.Train.Pixels, Is.EqualTo(first.Train.Pixels));
+        Assert.That(second.PrivateTest.Labels, Is.EqualTo(first.PrivateTest.Labels));
+        Assert.That(Directory.GetFiles(fixture.CacheFolder, "*.tmp"), Is.Empty, "no temporary file left behind");
+    }
+
+    [TestCase(0.5, TestName = "TruncatedCacheIsRebuilt")]
+    [TestCase(-1.0, TestName = "FlippedByteInCacheIsRebuilt")]
+    public void DamagedCacheIsDetectedAndRebuilt(double keepFraction)
+    {
+        Fer2013Splits original = Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r1);
+        string cacheFile = r1.CacheFile!;
+        byte[] bytes = File.ReadAllBytes(cacheFile);
+        if (keepFraction > 0)
+        {
+            File.WriteAllBytes(cacheFile, bytes[..(int)(bytes.Length * keepFraction)]);
+        }
+        else
+        {
+            bytes[bytes.Length - 100] ^= 0x40; // inside the label/pixel payload
+            File.WriteAllBytes(cacheFile, bytes);
+        }
+
+        Fer2013Splits rebuilt = Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r2);
+        Assert.That(r2.FromCache, Is.False);
+        Assert.That(r2.CacheRejectReason, Does.Contain(keepFraction > 0 ? "truncated" : "checksum"));
+        Assert.That(rebuilt.Train.Pixels, Is.EqualTo(original.Train.Pixels));
+
+        Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r3);
+        Assert.That(r3.FromCache, Is.True, "the rebuilt file is valid");
+    }
+
+    [Test]
+    public void GarbageFileUnderTheCacheNameIsRejected()
+    {
+        Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r1);
+        File.WriteAllText(r1.CacheFile!, "this is not a cache file at all, but it is long enough to have a header.........");
+        Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r2);
+        Assert.That(r2.FromCache, Is.False);
+        Assert.That(r2.CacheRejectReason, Does.Contain("magic"));
+    }
+
+    [Test]
+    public void AddingAFileChangesTheKey()
+    {
+        Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r1);
+        File.Copy(fixture.FileIn("train", "angry"), Path.Combine(fixture.Root, "train", "angry", "Training_99999999.jpg"));
+        Fer2013Splits grown = Fer2013FolderReader.Load(fixture.Root, Cached, out LoadReport r2);
+        Assert.That(r2.FromCache, Is.False);
+        Assert.That(r2.CacheFile, Is.Not.EqualTo(r1.CacheFile));
+        Assert.That(grown.Train.Count, Is.EqualTo(8));
+    }
+
+    [Test]
+    public void KeyDependsOnListingAndPreprocessingButNotOrder()
+    {
+        var t = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        SourceFileEntry a = new("train/a.jpg", 10, t), b = new("train/b.jpg", 20, t);
+        string key = DatasetCache.ComputeKey("k/1", [a, b], "48x48");
+        Assert.That(key, Has.Length.EqualTo(64));
+        Assert.That(DatasetCache.ComputeKey("k/1", [b, a], "48x48"), Is.EqualTo(key));
+        Assert.That(DatasetCache.ComputeKey("k/1", [a, b], "64x64"), Is.Not.EqualTo(key));
+        Assert.That(DatasetCache.ComputeKey("k/1", [a, b with { Length = 21 }], "48x48"), Is.Not.EqualTo(key));
+        Assert.That(DatasetCache.ComputeKey("k/1", [a, b with { LastWriteTimeUtc = t.AddSeconds(1) }], "48x48"), Is.Not.EqualTo(key));
+        Assert.That(DatasetCache.ComputeKey("k/1", [a], "48x48"), Is.Not.EqualTo(key));
+    }
+
+    [Test]
+    public void NonByteFloatsAndIssuesSurviveTheCache()
+    {
+        var cache = new DatasetCache(fixture.CacheFolder);
+        float[] pixels = [0.1f, 0.2f, 0.3f, 0.4f, 0.123456f, 1f];
+        var set = new LabeledImageSet(pixels, [0, 1], 1, 1, 3, ["a", "b"]);
+        DatasetIssue issue = new("x.csv", 3, "bad row");
+        string key = DatasetCache.ComputeKey("test/1", [], "floats");
+        cache.Store("floats", key, new CachedDataset([set], [issue]));
+
+        CachedDataset? back = cache.TryLoad("floats", key, out string? reason);
+        Assert.That(reason, Is.Null);
+        Assert.That(back, Is.Not.Null);
+        Assert.That(back!.Sets[0].Pixels, Is.EqualTo(pixels));
+        Assert.That(back.Sets[0].SourceFiles, Is.Null);
+        Assert.That(back.Issues, Is.EqualTo(new[] { issue }));
+    }
+}
