@@ -72,37 +72,15 @@ public static partial class SafeTensorsFile
 
         byte[] header = BuildHeader(list, metadata);
 
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)
-            ?? throw new ArgumentException($"'{path}' names a root directory, not a file.", nameof(path));
-        if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"Cannot write '{fullPath}': directory '{directory}' does not exist.");
-
-        // Same directory as the target so the final File.Move is a rename on one file system,
-        // which POSIX guarantees to be atomic.
-        string tempPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Path.GetRandomFileName()}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                Span<byte> lengthPrefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(lengthPrefix, (ulong)header.Length);
-                stream.Write(lengthPrefix);
-                stream.Write(header);
-                foreach (SafeTensor tensor in list)
-                    stream.Write(tensor.Data.Span);
-                // Data must be on disk before the rename publishes it, or a crash could leave
-                // the new name pointing at an incomplete file.
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(tempPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(tempPath);
-            throw;
-        }
+            Span<byte> lengthPrefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(lengthPrefix, (ulong)header.Length);
+            stream.Write(lengthPrefix);
+            stream.Write(header);
+            foreach (SafeTensor tensor in list)
+                stream.Write(tensor.Data.Span);
+        });
     }
 
     /// <summary>
@@ -175,21 +153,5 @@ public static partial class SafeTensorsFile
     {
         int size = dtype.ElementSize();
         return elements > Array.MaxLength / size ? null : elements * size;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original exception is the one worth reporting.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Same as above.
-        }
     }
 }

@@ -1,0 +1,52 @@
+using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Layers;
+
+namespace NativeCnn.Engine.Diagnostics;
+
+/// <summary>One layer configuration to gradient-check.</summary>
+/// <param name="Name">Description, e.g. "Conv2D 3x3 stride 2 same".</param>
+/// <param name="LayerType">Keras class name of the layer, for filtering.</param>
+/// <param name="Create">Makes a fresh, unbuilt layer.</param>
+/// <param name="InputShape">Per-sample input shape [C, H, W] or [F].</param>
+public sealed record GradientCheckCase(string Name, string LayerType, Func<Layer> Create, int[] InputShape);
+
+/// <summary>
+/// The layer configurations that <c>nativecnn gradcheck</c> and the test suite check: every
+/// layer type, with the stride, padding, kernel-shape and activation variants, at odd sizes
+/// (5x7 images, 3 channels) so no edge case hides behind a power of two.
+/// </summary>
+public static class GradientCheckSuite
+{
+    /// <summary>Batch size used for every case (odd, and &gt; 1 so batch statistics matter).</summary>
+    public const int Batch = 3;
+
+    /// <summary>All cases.</summary>
+    public static IReadOnlyList<GradientCheckCase> Cases { get; } =
+    [
+        new("Conv2D 3x3 same", "Conv2D", () => new Conv2D("conv2d", 4, (3, 3), (1, 1), Padding.Same, ActivationFunction.Linear), [3, 5, 7]),
+        new("Conv2D 3x3 valid", "Conv2D", () => new Conv2D("conv2d", 4, (3, 3), (1, 1), Padding.Valid, ActivationFunction.Linear), [3, 5, 7]),
+        new("Conv2D 5x5 same", "Conv2D", () => new Conv2D("conv2d", 2, (5, 5), (1, 1), Padding.Same, ActivationFunction.Linear), [2, 6, 5]),
+        new("Conv2D 3x2 stride 2 same", "Conv2D", () => new Conv2D("conv2d", 3, (3, 2), (2, 2), Padding.Same, ActivationFunction.Linear), [2, 7, 6]),
+        new("Conv2D 3x3 stride (2,1) valid", "Conv2D", () => new Conv2D("conv2d", 3, (3, 3), (2, 1), Padding.Valid, ActivationFunction.Linear), [2, 7, 6]),
+        new("Conv2D 3x3 same relu", "Conv2D", () => new Conv2D("conv2d", 4, (3, 3), (1, 1), Padding.Same, ActivationFunction.Relu), [3, 5, 7]),
+        new("Conv2D 1x1 no bias", "Conv2D", () => new Conv2D("conv2d", 3, (1, 1), (1, 1), Padding.Valid, ActivationFunction.Linear, useBias: false), [2, 3, 3]),
+        new("Dense", "Dense", () => new Dense("dense", 5, ActivationFunction.Linear), [7]),
+        new("Dense relu", "Dense", () => new Dense("dense", 6, ActivationFunction.Relu), [9]),
+        new("Dense softmax", "Dense", () => new Dense("dense", 4, ActivationFunction.Softmax), [5]),
+        new("BatchNormalization on images", "BatchNormalization", () => new BatchNormalization("batch_normalization"), [3, 5, 7]),
+        new("BatchNormalization on features", "BatchNormalization", () => new BatchNormalization("batch_normalization"), [7]),
+        new("MaxPooling2D 2x2", "MaxPooling2D", () => new MaxPooling2D("max_pooling2d", (2, 2)), [3, 5, 7]),
+        new("MaxPooling2D 3x3 stride 2", "MaxPooling2D", () => new MaxPooling2D("max_pooling2d", (3, 3), (2, 2)), [2, 7, 7]),
+        new("Dropout 0.3", "Dropout", () => new Layers.Dropout("dropout", 0.3), [3, 5, 7]),
+        new("Flatten", "Flatten", () => new Flatten("flatten"), [3, 5, 7]),
+        new("Activation relu", "Activation", () => new ActivationLayer("activation", ActivationFunction.Relu), [3, 5, 7]),
+        new("Activation softmax", "Activation", () => new ActivationLayer("activation", ActivationFunction.Softmax), [6]),
+    ];
+
+    /// <summary>Runs <paramref name="testCase"/> on <paramref name="device"/>.</summary>
+    public static IReadOnlyList<GradientCheckResult> Run(Device device, GradientCheckCase testCase, GradientChecker? checker = null)
+    {
+        using var layer = testCase.Create();
+        return (checker ?? new GradientChecker()).CheckLayer(device, layer, testCase.InputShape, Batch);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Text.Json;
+using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Models;
+using NativeCnn.Engine.Optimizers;
+using NativeCnn.Engine.Tensors;
+
+namespace NativeCnn.Engine.Serialization;
+
+/// <summary>
+/// Model checkpoints as <c>.safetensors</c> files: every parameter as a float32 tensor named
+/// "layer.parameter" (e.g. conv2d_1.kernel [O, C, KH, KW]), optional optimizer state as
+/// "optimizer.slot.layer.parameter", and in <c>__metadata__</c> the architecture JSON, class
+/// names, preprocessing and a free-form training-state JSON. PyTorch's safetensors package
+/// opens the weights directly. Writes are atomic (temp file, fsync, rename), so an
+/// interrupted save never destroys the previous checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>Value of the "format" metadata key.</summary>
+    public const string Format = "nativecnn-checkpoint-1";
+
+    /// <summary>Writes <paramref name="model"/> (and the optimizer's state, when given) to <paramref name="path"/> atomically.</summary>
+    /// <param name="path">Target file; its directory must exist.</param>
+    /// <param name="model">The model; its float32 or float64 weights are stored as float32.</param>
+    /// <param name="optimizer">Optimizer whose moments are saved so a run can resume exactly, or null.</param>
+    /// <param name="trainingState">JSON text describing the run (epoch, metrics, seed, ...), stored verbatim.</param>
+    /// <exception cref="IOException">The file cannot be written; an existing file at <paramref name="path"/> is left as it was.</exception>
+    public static void Save(string path, Sequential model, Optimizer? optimizer = null, string trainingState = "{}")
+    {
+        var tensors = model.Parameters.Select(p => ToSafeTensor(p.FullName, p.Value)).ToList();
+        if (optimizer != null)
+            tensors.AddRange(optimizer.State(model.Parameters).Select(s => ToSafeTensor(s.Name, s.Value)));
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["architecture"] = model.Spec.Json,
+            ["classes"] = JsonSerializer.Serialize(model.Spec.Classes),
+            ["preprocessing"] = JsonSerializer.Serialize(new
+            {
+                input_shape = model.Spec.InputShapeHwc,
+                color = "grayscale",
+                scale = "pixel / 255",
+                layout = "NCHW",
+            }),
+            ["training"] = trainingState,
+        };
+        if (optimizer != null)
+            metadata["optimizer"] = JsonSerializer.Serialize(new { name = optimizer.Name, iterations = optimizer.Iterations, config = optimizer.Config });
+        SafeTensorsFile.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Loads a checkpoint: rebuilds the model from the stored architecture on <paramref name="device"/> and copies every parameter in.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="CheckpointFormatException">Not a NativeCnn checkpoint, or a parameter is missing or has the wrong shape (the message names the file and the tensor).</exception>
+    public static LoadedCheckpoint Load(string path, Device device, DType dtype = DType.Float32)
+    {
+        var content = SafeTensorsFile.Read(path);
+        if (!content.Metadata.TryGetValue("format", out var format) || format != Format)
+            throw new CheckpointFormatException(path, $"metadata 'format' is '{format ?? "(missing)"}', expected '{Format}' (not a NativeCnn checkpoint)");
+        if (!content.Metadata.TryGetValue("architecture", out var architecture))
+            throw new CheckpointFormatException(path, "metadata has no 'architecture'");
+        ArchitectureSpec spec;
+        try { spec = ArchitectureSpec.Parse(architecture, $"{path} (architecture)"); }
+        catch (ModelFormatException e) { throw new CheckpointFormatException(path, e.Message, e); }
+        var model = Sequential.Build(spec, device, dtype);
+        try
+        {
+            foreach (var p in model.Parameters)
+            {
+                if (!content.Tensors.TryGetValue(p.FullName, out var stored))
+                    throw new CheckpointFormatException(path, $"tensor '{p.FullName}' is missing");
+                CopyInto(path, stored, p.Value);
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return new LoadedCheckpoint(model, content);
+    }
+
+    /// <summary>Restores optimizer moments and iteration count saved by <see cref="Save"/>.</summary>
+    /// <exception cref="CheckpointFormatException">The file has no optimizer state of the optimizer's kind, or a slot is missing or mis-shaped.</exception>
+    public static void RestoreOptimizer(string path, SafeTensorsContent content, Sequential model, Optimizer optimizer)
+    {
+        if (!content.Metadata.TryGetValue("optimizer", out var json))
+            throw new CheckpointFormatException(path, "no optimizer state saved");
+        using var doc = JsonDocument.Parse(json);
+        string name = doc.RootElement.GetProperty("name").GetString() ?? "";
+        if (name != optimizer.Name)
+            throw new CheckpointFormatException(path, $"optimizer state is for '{name}', not '{optimizer.Name}'");
+        optimizer.Iterations = doc.RootElement.GetProperty("iterations").GetInt64();
+        foreach (var (slotName, tensor) in optimizer.State(model.Parameters))
+        {
+            if (!content.Tensors.TryGetValue(slotName, out var stored))
+                throw new CheckpointFormatException(path, $"optimizer tensor '{slotName}' is missing");
+            CopyInto(path, stored, tensor);
+        }
+    }
+
+    private static SafeTensor ToSafeTensor(string name, Tensor t)
+    {
+        var values = new float[t.Length];
+        if (t.DType == DType.Float64)
+        {
+            var d = new double[t.Length];
+            t.Device.Download<double>(t, d);
+            for (int i = 0; i < d.Length; i++) values[i] = (float)d[i];
+        }
+        else t.Device.Download<float>(t, values);
+        return SafeTensor.FromFloats(name, t.Shape, values);
+    }
+
+    private static void CopyInto(string path, SafeTensor stored, Tensor target)
+    {
+        if (!stored.Shape.SequenceEqual(target.ShapeArray()))
+            throw new CheckpointFormatException(path, $"tensor '{stored.Name}' has shape [{string.Join(", ", stored.Shape)}], the architecture needs {target.ShapeString()}");
+        if (stored.DType != SafeTensorDType.F32)
+            throw new CheckpointFormatException(path, $"tensor '{stored.Name}' is {stored.DType.HeaderName()}, expected F32");
+        float[] values = stored.ToFloats();
+        if (target.DType == DType.Float64) target.Device.Upload<double>(target, Array.ConvertAll(values, v => (double)v));
+        else target.Device.Upload<float>(target, values);
+    }
+}
+
+/// <summary>A model rebuilt from a checkpoint, with the file's raw content (metadata, optimizer tensors).</summary>
+/// <param name="Model">The model, weights loaded, on the requested device.</param>
+/// <param name="Content">Everything the file holds.</param>
+public sealed record LoadedCheckpoint(Sequential Model, SafeTensorsContent Content) : IDisposable
+{
+    /// <summary>Frees the model.</summary>
+    public void Dispose() => Model.Dispose();
+
+    /// <summary>The "training" metadata JSON, or "{}".</summary>
+    public string TrainingState => Content.Metadata.GetValueOrDefault("training", "{}");
+}

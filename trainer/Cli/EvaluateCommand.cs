@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Text.Json;
+using NativeCnn.Engine.Serialization;
+using NativeCnn.Trainer.Training;
+using Spectre.Console;
+
+namespace NativeCnn.Trainer.Cli;
+
+/// <summary><c>nativecnn evaluate --checkpoint FILE</c>: accuracy, balanced accuracy, macro-F1, per-class scores and the confusion matrix on a FER-2013 split.</summary>
+public static class EvaluateCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "A model.safetensors written by train", Required = true };
+        var data = new Option<string?>("--data") { Description = "FER-2013 folder or fer2013.csv (default: as for train)" };
+        var split = new Option<string>("--split") { Description = "Which split", DefaultValueFactory = _ => "private-test" };
+        split.AcceptOnlyFromAmong("private-test", "public-test", "train");
+        var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, balanced_accuracy, macro_f1, per_class, confusion_matrix, count)" };
+        var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("evaluate", "Evaluate a checkpoint on a FER-2013 split") { checkpoint, data, split, json, device };
+        command.SetAction(r => ErrorHandling.Run(() =>
+            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!)));
+        return command;
+    }
+
+    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName)
+    {
+        if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
+        using var device = DeviceFactory.Create(deviceName);
+        using var loaded = Checkpoint.Load(checkpointPath, device);
+        string dataPath = DataLocator.Resolve(dataOption);
+        Action<string> log = json ? _ => { } : ErrorHandling.Info;
+        var splits = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, log);
+        using var evaluator = new Evaluator(loaded.Model);
+        var result = evaluator.Evaluate(DatasetLoader.Split(splits, splitName));
+        var report = EvaluationReport.From(result, splitName, checkpointPath);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report, RunFolder.Json));
+            return 0;
+        }
+        Print(report, loaded.Model.Spec.Name);
+        return 0;
+    }
+
+    private static void Print(EvaluationReport r, string model)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(model)}[/] on {r.Split}: {r.Count:N0} images");
+        AnsiConsole.MarkupLine($"accuracy [bold]{r.Accuracy:P2}[/]   balanced accuracy {r.BalancedAccuracy:P2}   macro-F1 {r.MacroF1:0.0000}   loss {r.Loss:0.0000}");
+        var perClass = new Table().AddColumns("class", "precision", "recall", "F1", "support");
+        foreach (var c in r.PerClass)
+            perClass.AddRow(c.Class, c.Precision.ToString("0.000"), c.Recall.ToString("0.000"), c.F1.ToString("0.000"), c.Support.ToString());
+        AnsiConsole.Write(perClass);
+        var confusion = new Table { Title = new TableTitle("confusion matrix (rows: true, columns: predicted)") };
+        confusion.AddColumn("");
+        foreach (var c in r.PerClass) confusion.AddColumn(new TableColumn(c.Class).RightAligned());
+        for (int i = 0; i < r.ConfusionMatrix.Length; i++)
+            confusion.AddRow([r.PerClass[i].Class, .. r.ConfusionMatrix[i].Select(v => v.ToString())]);
+        AnsiConsole.Write(confusion);
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using NativeCnn.Engine.Devices.Cpu;
+using NativeCnn.Engine.Diagnostics;
+using Spectre.Console;
+
+namespace NativeCnn.Trainer.Cli;
+
+/// <summary><c>nativecnn gradcheck [--layer NAME]</c>: float64 central-difference checks of every layer's backward pass.</summary>
+public static class GradcheckCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var layer = new Option<string?>("--layer") { Description = "Only layers of this Keras type (Conv2D, Dense, BatchNormalization, MaxPooling2D, Dropout, Flatten, Activation) or 'loss'" };
+        var command = new Command("gradcheck", "Check every layer's gradients against central differences in float64") { layer };
+        command.SetAction(r => ErrorHandling.Run(() => Run(r.GetValue(layer))));
+        return command;
+    }
+
+    private static int Run(string? filter)
+    {
+        using var device = new CpuDevice();
+        var cases = GradientCheckSuite.Cases.Where(c => filter == null || c.LayerType.Equals(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+        bool includeLoss = filter == null || filter.Equals("loss", StringComparison.OrdinalIgnoreCase);
+        if (cases.Count == 0 && !includeLoss)
+            throw new Training.CliException($"no layer type '{filter}'; choose from {string.Join(", ", GradientCheckSuite.Cases.Select(c => c.LayerType).Distinct())}, loss");
+
+        var table = new Table().AddColumns("case", "tensor", "checked", "max abs error", "max rel error", "result");
+        bool allPassed = true;
+        void Add(string name, GradientCheckResult r)
+        {
+            allPassed &= r.Passed;
+            table.AddRow(Markup.Escape(name), r.Tensor, r.Checked.ToString(), r.MaxAbsoluteError.ToString("E2"), r.MaxRelativeError.ToString("E2"),
+                r.Passed ? "[green]pass[/]" : "[red]FAIL[/]");
+        }
+        foreach (var c in cases)
+            foreach (var r in GradientCheckSuite.Run(device, c)) Add(c.Name, r);
+        if (includeLoss) Add("softmax cross-entropy", new GradientChecker().CheckLoss(device, batch: 5, classes: 7));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(allPassed ? "[green]all gradients match central differences[/]" : "[red]some gradients do not match[/]");
+        return allPassed ? 0 : 2;
+    }
+}
