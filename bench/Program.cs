@@ -1,4 +1,13 @@
-// Entry point of the benchmark runner: `dotnet run -c Release --project bench -- --filter '*'`.
+// Entry point of the benchmark runner:
+//   dotnet run -c Release --project bench -- --filter '*'      BenchmarkDotNet suites
+//   dotnet run -c Release --project bench -- gemm-quick        FMA peak and SGEMM GFLOP/s report (about a minute)
 using BenchmarkDotNet.Running;
+using NativeCnn.Bench;
+
+if (args.Length > 0 && args[0] == "gemm-quick")
+{
+    GemmQuickReport.Run(args[1..]);
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
