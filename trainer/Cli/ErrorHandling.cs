@@ -44,5 +44,5 @@ public static class ErrorHandling
     }
 
     /// <summary>Writes a line to stdout, escaping Spectre markup in <paramref name="text"/>.</summary>
-    public static void Info(string text) => AnsiConsole.MarkupLine(Markup.Escape(text));
+    public static void Info(string text) => Console.WriteLine(text);
 }
