@@ -76,12 +76,21 @@ public static class Fer2013FolderReader
 
         Fer2013Splits splits = Decode(root, files, options);
         string? cachePath = null;
+        string? cacheWriteError = null;
         if (cache is not null && key is not null)
         {
-            cachePath = cache.Store("fer2013-folder", key,
-                new CachedDataset([splits.Train, splits.PublicTest, splits.PrivateTest], splits.Issues));
+            try
+            {
+                cachePath = cache.Store("fer2013-folder", key,
+                    new CachedDataset([splits.Train, splits.PublicTest, splits.PrivateTest], splits.Issues));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The data is decoded and correct; a cache we cannot write only costs the next run time.
+                cacheWriteError = $"cannot write cache in '{cache.Directory}': {ex.Message}";
+            }
         }
-        report = new LoadReport(files.Count, false, cachePath, rejectReason, clock.Elapsed);
+        report = new LoadReport(files.Count, false, cachePath, rejectReason, clock.Elapsed) { CacheWriteError = cacheWriteError };
         return splits;
     }
 
