@@ -6,4 +6,8 @@ namespace NativeCnn.Data;
 /// <param name="CacheFile">The cache file read or written; null when caching was off.</param>
 /// <param name="CacheRejectReason">Why an existing cache file was not trusted (and rebuilt); null otherwise.</param>
 /// <param name="Elapsed">Wall-clock time of the whole load, listing included.</param>
-public sealed record LoadReport(int SourceFiles, bool FromCache, string? CacheFile, string? CacheRejectReason, TimeSpan Elapsed);
+public sealed record LoadReport(int SourceFiles, bool FromCache, string? CacheFile, string? CacheRejectReason, TimeSpan Elapsed)
+{
+    /// <summary>Why the freshly decoded data could not be written to the cache (the load itself succeeded); null when it was written or caching was off.</summary>
+    public string? CacheWriteError { get; init; }
+}

@@ -74,14 +74,23 @@ public static class Fer2013FolderReader
             }
         }
 
-        Fer2013Splits splits = Decode(root, files, options);
+        Fer2013Splits splits = Decode(files, options);
         string? cachePath = null;
+        string? cacheWriteError = null;
         if (cache is not null && key is not null)
         {
-            cachePath = cache.Store("fer2013-folder", key,
-                new CachedDataset([splits.Train, splits.PublicTest, splits.PrivateTest], splits.Issues));
+            try
+            {
+                cachePath = cache.Store("fer2013-folder", key,
+                    new CachedDataset([splits.Train, splits.PublicTest, splits.PrivateTest], splits.Issues));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The data is decoded and correct; a cache we cannot write only costs the next run time.
+                cacheWriteError = $"cannot write cache in '{cache.Directory}': {ex.Message}";
+            }
         }
-        report = new LoadReport(files.Count, false, cachePath, rejectReason, clock.Elapsed);
+        report = new LoadReport(files.Count, false, cachePath, rejectReason, clock.Elapsed) { CacheWriteError = cacheWriteError };
         return splits;
     }
 
@@ -116,7 +125,7 @@ public static class Fer2013FolderReader
                 int before = files.Count;
                 foreach (FileInfo file in dir.EnumerateFiles())
                 {
-                    files.Add(Entry(root, splitFolder, dir.Name, file, label));
+                    files.Add(Entry(splitFolder, dir.Name, file, label));
                 }
                 if (files.Count == before)
                 {
@@ -139,7 +148,7 @@ public static class Fer2013FolderReader
         return files;
     }
 
-    private static FileEntry Entry(string root, string splitFolder, string emotion, FileInfo file, int label)
+    private static FileEntry Entry(string splitFolder, string emotion, FileInfo file, int label)
     {
         string name = file.Name;
         int underscore = name.IndexOf('_');
@@ -154,7 +163,7 @@ public static class Fer2013FolderReader
         return new FileEntry(file.FullName, new SourceFileEntry(relative, file.Length, file.LastWriteTimeUtc), label, split);
     }
 
-    private static Fer2013Splits Decode(string root, List<FileEntry> files, ReadOptions options)
+    private static Fer2013Splits Decode(List<FileEntry> files, ReadOptions options)
     {
         int height = options.Height, width = options.Width, sampleSize = height * width;
 

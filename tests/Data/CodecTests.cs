@@ -86,4 +86,14 @@ public sealed class CodecTests
         jpeg.Dispose();
         Assert.Throws<ObjectDisposedException>(() => jpeg.DecodeGray(new byte[] { 0xFF, 0xD8 }, "x.jpg"));
     }
+
+    [Test]
+    public unsafe void PngImageStructMatchesPngH()
+    {
+        // png.h 1.6: opaque pointer first, then seven uint32 fields, then char message[64].
+        Assert.That(sizeof(PngNative.PngImage), Is.EqualTo(104));
+        Assert.That(System.Runtime.InteropServices.Marshal.OffsetOf<PngNative.PngImage>(nameof(PngNative.PngImage.Version)), Is.EqualTo((nint)8));
+        Assert.That(System.Runtime.InteropServices.Marshal.OffsetOf<PngNative.PngImage>(nameof(PngNative.PngImage.WarningOrError)), Is.EqualTo((nint)32));
+        Assert.That(System.Runtime.InteropServices.Marshal.OffsetOf<PngNative.PngImage>("Message"), Is.EqualTo((nint)36));
+    }
 }

@@ -108,4 +108,25 @@ public sealed class DatasetCacheTests
         Assert.That(back.Sets[0].SourceFiles, Is.Null);
         Assert.That(back.Issues, Is.EqualTo(new[] { issue }));
     }
+
+    [Test]
+    public void UnwritableCacheDoesNotFailTheLoad()
+    {
+        string notAFolder = Path.Combine(fixture.Folder, "file-in-the-way");
+        File.WriteAllText(notAFolder, "x");
+        Fer2013Splits splits = Fer2013FolderReader.Load(fixture.Root, new ReadOptions { CacheDirectory = notAFolder }, out LoadReport report);
+        Assert.That(splits.Train.Count, Is.EqualTo(7));
+        Assert.That(report.CacheFile, Is.Null);
+        Assert.That(report.CacheWriteError, Does.Contain(notAFolder));
+    }
+
+    [Test]
+    public void ResultDoesNotDependOnThreadCount()
+    {
+        Fer2013Splits one = Fer2013FolderReader.Load(fixture.Root, new ReadOptions { UseCache = false, MaxDegreeOfParallelism = 1 });
+        Fer2013Splits two = Fer2013FolderReader.Load(fixture.Root, new ReadOptions { UseCache = false, MaxDegreeOfParallelism = 2 });
+        Assert.That(two.Train.Pixels, Is.EqualTo(one.Train.Pixels));
+        Assert.That(two.PublicTest.SourceFiles, Is.EqualTo(one.PublicTest.SourceFiles));
+        Assert.That(two.PrivateTest.Labels, Is.EqualTo(one.PrivateTest.Labels));
+    }
 }

@@ -101,10 +101,18 @@ public sealed class Fer2013FolderReaderTests
     [Test]
     public void CachedLoadIsFast()
     {
+        // Drop earlier tests' garbage so the timing is of the load, not of a collection it triggers.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var clock = Stopwatch.StartNew();
         Fer2013FolderReader.Load(TestPaths.Fer2013Folder, new ReadOptions { CacheDirectory = cacheFolder }, out LoadReport report);
+        double seconds = clock.Elapsed.TotalSeconds;
+        TestContext.Progress.WriteLine($"FER-2013 folder: cached load after GC {seconds:F2} s");
         Assert.That(report.FromCache, Is.True);
-        Assert.That(clock.Elapsed.TotalSeconds, Is.LessThan(2.0));
+        // About 0.4 s in a Release build on a quiet machine; tests run unoptimised Debug code on
+        // a shared 2-core box, so the bound is loose. It still catches a cache that re-decodes or
+        // re-verifies far more than it should.
+        Assert.That(seconds, Is.LessThan(5.0));
     }
 
     [Test]
