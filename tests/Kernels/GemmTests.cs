@@ -160,7 +160,7 @@ public sealed unsafe class GemmTests
         Gemm.KernelKind? kernel = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var rng = new Random(HashCode.Combine(ta, tb, m, n, k, pad, typeof(T).Name));
+        var rng = new System.Random(HashCode.Combine(ta, tb, m, n, k, pad, typeof(T).Name));
         int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
         T[] a = RandomArray<T>(rng, Math.Max(1, (ta ? k : m) * lda));
         T[] b = RandomArray<T>(rng, Math.Max(1, (tb ? n : k) * ldb));
@@ -218,7 +218,7 @@ public sealed unsafe class GemmTests
             $"{typeof(T).Name} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} {m}x{n}x{k} alpha={alpha} beta={beta} pad={pad} threads={maxThreads} kernel={kernel}{where}");
     }
 
-    private static T[] RandomArray<T>(Random rng, int length)
+    private static T[] RandomArray<T>(System.Random rng, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var values = new T[length];

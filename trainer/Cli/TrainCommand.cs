@@ -35,13 +35,13 @@ public static class TrainCommand
         {
             model, data, epochs, batchSize, optimizer, lr, momentum, nesterov, seed, device, output, perClass,
         };
-        command.SetAction((r, cancel) => Task.FromResult(ErrorHandling.Run(() =>
+        command.SetAction(r => ErrorHandling.Run(() =>
         {
             if (r.GetValue(epochs) <= 0) throw new CliException($"--epochs must be positive, got {r.GetValue(epochs)}");
             return Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batchSize),
                 r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(momentum), r.GetValue(nesterov), r.GetValue(seed),
-                r.GetValue(device)!, r.GetValue(output), r.GetValue(perClass)), cancel);
-        })));
+                r.GetValue(device)!, r.GetValue(output), r.GetValue(perClass)));
+        }));
         return command;
     }
 

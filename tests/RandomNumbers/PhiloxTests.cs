@@ -1,7 +1,7 @@
 using NativeCnn.Engine.Random;
 using NUnit.Framework;
 
-namespace NativeCnn.Tests.Random;
+namespace NativeCnn.Tests.RandomNumbers;
 
 [TestFixture]
 public class PhiloxTests

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using NativeCnn.Tests.Support;
+
+namespace NativeCnn.Tests.Trainer;
+
+/// <summary>The nativecnn commands as a user runs them: output, exit codes, and clear errors without stack traces.</summary>
+public class CommandLineTests
+{
+    private string _temp = "";
+
+    [SetUp]
+    public void CreateTemp() => Directory.CreateDirectory(_temp = Path.Combine(Path.GetTempPath(), "nativecnn-cli-" + Guid.NewGuid().ToString("N")));
+
+    [TearDown]
+    public void DeleteTemp() => Directory.Delete(_temp, recursive: true);
+
+    [TestCase("seed001-deep", 4_478_727L)]
+    [TestCase("seed002", 5_905_863L)]
+    [TestCase("seed004", 1_328_199L)]
+    public void Summary_json_totals_match_the_seeds(string model, long total)
+    {
+        var (code, output, _) = Cli.Run("summary", "--model", RepositoryPaths.Model(model), "--json");
+        Assert.That(code, Is.EqualTo(0));
+        using var json = JsonDocument.Parse(output);
+        long t = json.RootElement.GetProperty("total").GetInt64();
+        long trainable = json.RootElement.GetProperty("trainable").GetInt64();
+        long nonTrainable = json.RootElement.GetProperty("non_trainable").GetInt64();
+        Assert.That(t, Is.EqualTo(total));
+        Assert.That(trainable + nonTrainable, Is.EqualTo(total));
+    }
+
+    [Test]
+    public void Summary_prints_a_keras_table()
+    {
+        var (code, output, _) = Cli.Run("summary", "--model", RepositoryPaths.Model("seed002"));
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("conv2d_1 (Conv2D, relu)").And.Contain("(None, 46, 46, 64)").And.Contain("Total params: 5,905,863")
+            .And.Contain("Non-trainable params: 3,712"));
+    }
+
+    [Test]
+    public void Gradcheck_passes_for_every_layer()
+    {
+        var (code, output, _) = Cli.Run("gradcheck");
+        Assert.That(code, Is.EqualTo(0), output);
+        // Exit code 0 means every check passed (2 would mean a mismatch); the table lists each case.
+        Assert.That(output, Does.Contain("Conv2D 3x3 same").And.Contain("pass").And.Not.Contain("FAIL"));
+    }
+
+    private void AssertCleanError((int ExitCode, string Out, string Error) result, params string[] expected)
+    {
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.Error + result.Out);
+        Assert.That(result.Error, Does.StartWith("error: "));
+        foreach (var e in expected) Assert.That(result.Error, Does.Contain(e));
+        Assert.That(result.Error + result.Out, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void Missing_data_folder_is_a_clear_error()
+    {
+        string missing = Path.Combine(_temp, "no-such-folder");
+        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", missing, "--epochs", "1",
+            "--out", Path.Combine(_temp, "run")), missing);
+    }
+
+    [Test]
+    public void Unknown_model_lists_the_available_ones()
+    {
+        AssertCleanError(Cli.Run("summary", "--model", "seed999"), "seed999", "seed001-shallow");
+    }
+
+    [Test]
+    public void Broken_architecture_file_names_the_file_and_field()
+    {
+        string file = Path.Combine(_temp, "broken.json");
+        File.WriteAllText(file, """{"input_shape": [48, 48, 1], "classes": ["a", "b"], "layers": [{"type": "Conv2D", "filters": "many", "kernel_size": 3}]}""");
+        AssertCleanError(Cli.Run("summary", "--model", file), file, "'filters' must be an integer");
+    }
+
+    [Test]
+    public void Unreadable_checkpoint_is_a_clear_error()
+    {
+        string file = Path.Combine(_temp, "model.safetensors");
+        File.WriteAllBytes(file, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        AssertCleanError(Cli.Run("evaluate", "--checkpoint", file, "--data", RepositoryPaths.Fer2013), file);
+    }
+
+    [Test]
+    public void Missing_checkpoint_is_a_clear_error()
+    {
+        string file = Path.Combine(_temp, "absent.safetensors");
+        AssertCleanError(Cli.Run("evaluate", "--checkpoint", file, "--data", RepositoryPaths.Fer2013), file);
+    }
+
+    [Test]
+    public void Corrupt_jpeg_in_the_data_is_a_clear_error_naming_the_file()
+    {
+        // A minimal FER-2013 tree: one real image per class and split, plus one corrupt file.
+        foreach (var split in new[] { "train", "test" })
+            foreach (var emotion in NativeCnn.Data.Fer2013.Fer2013Classes.Names)
+            {
+                string dir = Path.Combine(_temp, "fer", split, emotion);
+                Directory.CreateDirectory(dir);
+                string source = Directory.GetFiles(Path.Combine(RepositoryPaths.Fer2013, split, emotion)).Order().First();
+                File.Copy(source, Path.Combine(dir, Path.GetFileName(source)));
+            }
+        string corrupt = Path.Combine(_temp, "fer", "train", "happy", "Training_99999999.jpg");
+        File.WriteAllBytes(corrupt, [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 1, 2, 3]);
+        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", Path.Combine(_temp, "fer"),
+            "--epochs", "1", "--out", Path.Combine(_temp, "run")), "Training_99999999.jpg");
+    }
+
+    [Test]
+    public void Bad_option_values_are_rejected()
+    {
+        var (code, _, error) = Cli.Run("train", "--model", "seed001-shallow", "--optimizer", "rmsprop");
+        Assert.That(code, Is.Not.EqualTo(0));
+        Assert.That(error, Does.Contain("rmsprop"));
+    }
+}
