@@ -1,0 +1,96 @@
+using System.Text.Json;
+using NativeCnn.Data;
+using NativeCnn.Data.Fer2013;
+using NativeCnn.Engine.Devices.Cpu;
+using NativeCnn.Engine.Models;
+using NativeCnn.Engine.Optimizers;
+using NativeCnn.Tests.Support;
+using NativeCnn.Trainer.Training;
+
+namespace NativeCnn.Tests.Trainer;
+
+/// <summary>Short seeded training runs on real FER-2013 images.</summary>
+public class TrainingRunTests
+{
+    // A small CNN so the run takes seconds; BatchNormalization momentum 0.9 so the moving
+    // statistics settle within the few hundred steps of the test.
+    private const string SmallCnn = """
+        { "name": "small-fer", "input_shape": [48, 48, 1],
+          "classes": ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"],
+          "layers": [
+            { "type": "Conv2D", "filters": 16, "kernel_size": 3, "padding": "same" },
+            { "type": "BatchNormalization", "momentum": 0.9 }, { "type": "Activation", "activation": "relu" },
+            { "type": "MaxPooling2D", "pool_size": 2 },
+            { "type": "Conv2D", "filters": 32, "kernel_size": 3, "padding": "same" },
+            { "type": "BatchNormalization", "momentum": 0.9 }, { "type": "Activation", "activation": "relu" },
+            { "type": "MaxPooling2D", "pool_size": 4 }, { "type": "Dropout", "rate": 0.25 },
+            { "type": "Flatten" }, { "type": "Dense", "units": 64 },
+            { "type": "BatchNormalization", "momentum": 0.9 }, { "type": "Activation", "activation": "relu" },
+            { "type": "Dense", "units": 7, "activation": "softmax" } ] }
+        """;
+
+    private static readonly Lazy<Fer2013Splits> Fer = new(() => Fer2013FolderReader.Load(RepositoryPaths.Fer2013));
+
+    private static List<EpochStats> Train(LabeledImageSet train, LabeledImageSet validation, int epochs, ulong seed)
+    {
+        using var device = new CpuDevice();
+        using var model = Sequential.Build(ArchitectureSpec.Parse(SmallCnn, "small-fer"), device, seed: seed);
+        using var adam = new Adam();
+        using var loop = new TrainingLoop(model, adam, train, validation, new TrainingOptions(epochs, 32, seed));
+        return Enumerable.Range(1, epochs).Select(e => loop.RunEpoch(e)).ToList();
+    }
+
+    [Test]
+    public void Loss_falls_and_accuracy_beats_chance_on_a_small_real_subset()
+    {
+        var train = Fer.Value.Train.StratifiedSample(300, seed: 1);
+        var validation = Fer.Value.PublicTest.StratifiedSample(50, seed: 1);
+        var history = Train(train, validation, epochs: 4, seed: 1);
+        TestContext.Out.WriteLine(string.Join("\n", history));
+
+        Assert.That(history[^1].TrainLoss, Is.LessThan(history[0].TrainLoss - 0.1), "training loss falls");
+        // The validation subset is balanced (50 per class), so chance is 1/7 = 14.3%.
+        Assert.That(history.Max(h => h.ValidationAccuracy), Is.GreaterThan(0.25), "clearly above chance on held-out PublicTest images");
+    }
+
+    [Test]
+    public void The_same_seed_gives_the_same_run()
+    {
+        var train = Fer.Value.Train.StratifiedSample(40, seed: 2);
+        var validation = Fer.Value.PublicTest.StratifiedSample(10, seed: 2);
+        var a = Train(train, validation, epochs: 2, seed: 5);
+        var b = Train(train, validation, epochs: 2, seed: 5);
+        var c = Train(train, validation, epochs: 2, seed: 6);
+        Assert.That(b.Select(h => (h.TrainLoss, h.ValidationLoss)), Is.EqualTo(a.Select(h => (h.TrainLoss, h.ValidationLoss))));
+        Assert.That(c[0].TrainLoss, Is.Not.EqualTo(a[0].TrainLoss));
+    }
+
+    [Test]
+    public void Evaluate_json_reproduces_the_accuracy_the_training_run_reported()
+    {
+        string run = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var train = Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", RepositoryPaths.Fer2013,
+                "--epochs", "1", "--samples-per-class", "20", "--seed", "3", "--out", run);
+            Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+            Assert.That(File.ReadAllLines(Path.Combine(run, "metrics.jsonl")), Has.Length.EqualTo(1));
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
+            double reported = report.RootElement.GetProperty("private_test").GetProperty("accuracy").GetDouble();
+
+            var evaluate = Cli.Run("evaluate", "--checkpoint", Path.Combine(run, "model.safetensors"), "--data", RepositoryPaths.Fer2013, "--json");
+            Assert.That(evaluate.ExitCode, Is.EqualTo(0), evaluate.Error);
+            using var json = JsonDocument.Parse(evaluate.Out);
+            var root = json.RootElement;
+            Assert.That(root.GetProperty("accuracy").GetDouble(), Is.EqualTo(reported));
+            Assert.That(root.GetProperty("count").GetInt64(), Is.EqualTo(3589));
+            Assert.That(root.GetProperty("per_class").GetArrayLength(), Is.EqualTo(7));
+            Assert.That(root.GetProperty("confusion_matrix").EnumerateArray().Sum(r => r.EnumerateArray().Sum(v => v.GetInt64())), Is.EqualTo(3589));
+            Assert.That(root.TryGetProperty("balanced_accuracy", out _) && root.TryGetProperty("macro_f1", out _), Is.True);
+        }
+        finally
+        {
+            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
+        }
+    }
+}
