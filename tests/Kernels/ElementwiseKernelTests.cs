@@ -92,6 +92,22 @@ public class ElementwiseKernelTests
         RandomData.AssertClose(mv.AsSpan<float>(), variance.Select(v => 0.01f * v).ToArray(), 1e-5, "moving variance");
     }
 
+    // (rows, features): vector tails on both sides of 16 floats.
+    [TestCase(1, 1), TestCase(3, 17), TestCase(5, 33), TestCase(64, 512), TestCase(7, 1000)]
+    public void Row_bias_and_row_sums_match_scalar(int n, int f)
+    {
+        float[] y = RandomData.Floats(n * f, 1), b = RandomData.Floats(f, 2);
+        using var ty = Device.Allocate(DType.Float32, n, f); Device.Upload<float>(ty, y);
+        using var tb = Upload(b);
+        using var sums = Device.Allocate(DType.Float32, f);
+        Device.AddRowBias(ty, tb);
+        Device.SumRows(ty, sums);
+        var expected = y.Select((v, i) => v + b[i % f]).ToArray();
+        RandomData.AssertClose(ty.AsSpan<float>(), expected, 1e-6, "y + bias");
+        var expectedSums = Enumerable.Range(0, f).Select(j => Enumerable.Range(0, n).Sum(i => (double)expected[i * f + j])).Select(v => (float)v).ToArray();
+        RandomData.AssertClose(sums.AsSpan<float>(), expectedSums, 1e-5, "column sums");
+    }
+
     [Test]
     public void Dropout_mask_is_a_pure_function_of_seed_step_and_layer()
     {

@@ -8,7 +8,7 @@ namespace NativeCnn.Trainer.Cli;
 /// <summary>
 /// Runs a command and turns every failure into one readable line on stderr and an exit code,
 /// never a stack trace (set NATIVECNN_DEBUG=1 to see one). Exit codes: 0 success, 1 bad input
-/// (files, data, arguments), 2 a check failed, 3 an unexpected internal error, 130 interrupted.
+/// (files, data, arguments), 2 a check failed, 3 an unexpected internal error.
 /// </summary>
 public static class ErrorHandling
 {
@@ -18,11 +18,6 @@ public static class ErrorHandling
         try
         {
             return body();
-        }
-        catch (OperationCanceledException)
-        {
-            Console.Error.WriteLine("interrupted");
-            return 130;
         }
         catch (Exception e) when (e is CliException or DatasetException or ModelFormatException or IOException
                                       or UnauthorizedAccessException or ArgumentException or DllNotFoundException)

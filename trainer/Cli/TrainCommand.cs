@@ -50,7 +50,7 @@ public static class TrainCommand
         double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass);
 
     /// <summary>Runs training; returns the exit code.</summary>
-    public static int Run(TrainArguments a, CancellationToken cancel = default)
+    public static int Run(TrainArguments a)
     {
         var total = Stopwatch.StartNew();
         var spec = ModelLocator.Load(a.Model);
@@ -72,7 +72,7 @@ public static class TrainCommand
         EpochStats? best = null;
         foreach (int epoch in Enumerable.Range(1, a.Epochs))
         {
-            var stats = ConsoleProgress.Run(epoch, a.Epochs, trainer.BatchesPerEpoch, onBatch => trainer.RunEpoch(epoch, onBatch, cancel));
+            var stats = ConsoleProgress.Run(epoch, a.Epochs, trainer.BatchesPerEpoch, onBatch => trainer.RunEpoch(epoch, onBatch));
             history.Add(stats);
             run.AppendMetrics(stats);
             bool improved = best == null || stats.ValidationAccuracy > best.ValidationAccuracy;

@@ -37,6 +37,3 @@ public static class DataLocator
             + EnvironmentVariable + ". Looked in:\n  " + string.Join("\n  ", Candidates()));
     }
 }
-
-/// <summary>A user error at the command line: printed as one clear message, exit code 1.</summary>
-public sealed class CliException(string message) : Exception(message);

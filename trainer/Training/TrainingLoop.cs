@@ -73,7 +73,7 @@ public sealed class TrainingLoop : IDisposable
     public int BatchesPerEpoch => _sampler.BatchesPerEpoch;
 
     /// <summary>Trains one epoch (1-based), then evaluates on the validation set.</summary>
-    public EpochStats RunEpoch(int epoch, Action<BatchProgress>? onBatch = null, CancellationToken cancel = default)
+    public EpochStats RunEpoch(int epoch, Action<BatchProgress>? onBatch = null)
     {
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
@@ -83,7 +83,6 @@ public sealed class TrainingLoop : IDisposable
         {
             foreach (var batch in prefetcher)
             {
-                cancel.ThrowIfCancellationRequested();
                 var (x, y) = _tensors.For(batch.Count);
                 _model.Device.Upload<float>(x, batch.Pixels);
                 _model.Device.Upload<int>(y, batch.Labels);
