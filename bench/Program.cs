@@ -1,12 +1,19 @@
 // Entry point of the benchmark runner:
 //   dotnet run -c Release --project bench -- --filter '*'      BenchmarkDotNet suites
 //   dotnet run -c Release --project bench -- gemm-quick        FMA peak and SGEMM GFLOP/s report (about a minute)
+//   dotnet run -c Release --project bench -- train-throughput  training / inference images per second per seed model
 using BenchmarkDotNet.Running;
 using NativeCnn.Bench;
 
 if (args.Length > 0 && args[0] == "gemm-quick")
 {
     GemmQuickReport.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "train-throughput")
+{
+    TrainingThroughput.Run(args[1..]);
     return;
 }
 

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text.Json;
+using NativeCnn.Engine.Devices.Cpu;
+using NativeCnn.Engine.Layers;
+using NativeCnn.Engine.Losses;
+using NativeCnn.Engine.Models;
+using NativeCnn.Engine.Optimizers;
+using NativeCnn.Engine.Tensors;
+
+namespace NativeCnn.Bench;
+
+/// <summary>
+/// `dotnet run -c Release --project bench -- train-throughput [--models a,b] [--batch 64] [--infer-batch 256]
+/// [--steps 10] [--repeats 5] [--json]`: images per second of a full training step (forward, fused loss,
+/// backward, Adam) and of inference, per seed model, on random 48x48 inputs, as the median of several timed
+/// rounds after a warm-up (the machine is shared), plus the process's peak resident memory.
+/// </summary>
+public static class TrainingThroughput
+{
+    /// <summary>One model's measurement.</summary>
+    /// <param name="Model">Architecture name.</param>
+    /// <param name="TrainBatch">Images per training step.</param>
+    /// <param name="TrainImagesPerSecond">Median training throughput.</param>
+    /// <param name="InferenceBatch">Images per inference call.</param>
+    /// <param name="InferenceImagesPerSecond">Median inference throughput.</param>
+    /// <param name="PeakResidentMiB">Peak resident set size of the process so far (VmHWM), MiB.</param>
+    public sealed record Result(string Model, int TrainBatch, double TrainImagesPerSecond, int InferenceBatch, double InferenceImagesPerSecond, double PeakResidentMiB);
+
+    /// <summary>Runs the measurement and prints a table, or JSON lines with --json.</summary>
+    public static void Run(string[] args)
+    {
+        string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
+        var models = Arg("--models", "seed001-shallow,seed001-deep,seed002,seed004").Split(',');
+        int batch = int.Parse(Arg("--batch", "64")), inferBatch = int.Parse(Arg("--infer-batch", "256"));
+        int steps = int.Parse(Arg("--steps", "10")), repeats = int.Parse(Arg("--repeats", "5"));
+        bool json = args.Contains("--json");
+        if (!json) Console.WriteLine($"{"model",-16} {"train img/s",12} {"infer img/s",12} {"peak RSS MiB",13}   (batch {batch} / {inferBatch}, median of {repeats} x {steps} steps)");
+        foreach (var name in models)
+        {
+            var r = Measure(name, batch, inferBatch, steps, repeats);
+            Console.WriteLine(json ? JsonSerializer.Serialize(r) : $"{r.Model,-16} {r.TrainImagesPerSecond,12:F1} {r.InferenceImagesPerSecond,12:F1} {r.PeakResidentMiB,13:F0}");
+        }
+    }
+
+    /// <summary>Measures one model.</summary>
+    public static Result Measure(string name, int batch, int inferBatch, int steps, int repeats)
+    {
+        using var device = new CpuDevice();
+        using var model = Sequential.Build(ArchitectureSpec.Load(ModelPath(name)), device, seed: 1);
+        var random = new Random(1);
+        using var x = Inputs(device, model, batch, random);
+        using var y = device.Allocate(DType.Int32, batch);
+        device.Upload<int>(y, Enumerable.Range(0, batch).Select(_ => random.Next(model.ClassCount)).ToArray());
+        using var adam = new Adam();
+        using var loss = new SoftmaxCrossEntropyLoss();
+        void Step()
+        {
+            var logits = model.ForwardLogits(x, new ForwardContext(true, 1, (ulong)adam.Iterations));
+            loss.Compute(logits, y, computeGradient: true);
+            model.Backward(loss.Gradient);
+            adam.Step(model.Parameters);
+        }
+        double train = MedianRate(Step, batch, steps, repeats);
+        using var xi = Inputs(device, model, inferBatch, random);
+        double infer = MedianRate(() => model.Predict(xi), inferBatch, Math.Max(1, steps / 2), repeats);
+        return new Result(name, batch, train, inferBatch, infer, PeakResidentMiB());
+    }
+
+    private static Tensor Inputs(CpuDevice device, Sequential model, int n, Random random)
+    {
+        var x = device.Allocate(DType.Float32, [n, .. model.InputShape]);
+        var host = new float[x.Length];
+        for (int i = 0; i < host.Length; i++) host[i] = random.NextSingle();
+        device.Upload<float>(x, host);
+        return x;
+    }
+
+    private static double MedianRate(Action step, int imagesPerStep, int steps, int repeats)
+    {
+        for (int i = 0; i < 3; i++) step(); // warm-up: JIT tiers, buffer allocation, packing workspaces
+        var rates = new List<double>();
+        for (int r = 0; r < repeats; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            for (int s = 0; s < steps; s++) step();
+            rates.Add(imagesPerStep * steps / clock.Elapsed.TotalSeconds);
+        }
+        rates.Sort();
+        return rates[rates.Count / 2];
+    }
+
+    /// <summary>VmHWM from /proc/self/status, MiB (0 where unavailable).</summary>
+    public static double PeakResidentMiB()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line == null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        }
+        catch (IOException) { return 0; }
+    }
+
+    /// <summary>models/NAME.json, found by walking up from the current directory or the executable.</summary>
+    private static string ModelPath(string name)
+    {
+        if (File.Exists(name)) return name;
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                string path = Path.Combine(dir.FullName, "models", name + ".json");
+                if (File.Exists(path)) return path;
+            }
+        throw new FileNotFoundException($"architecture '{name}' not found (looked for models/{name}.json above {Directory.GetCurrentDirectory()})");
+    }
+}
