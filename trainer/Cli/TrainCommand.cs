@@ -5,6 +5,7 @@ using NativeCnn.Data;
 using NativeCnn.Engine.Models;
 using NativeCnn.Engine.Optimizers;
 using NativeCnn.Engine.Serialization;
+using NativeCnn.Trainer.Reports;
 using NativeCnn.Trainer.Training;
 
 namespace NativeCnn.Trainer.Cli;
@@ -117,7 +118,10 @@ public static class TrainCommand
             total_seconds = total.Elapsed.TotalSeconds,
             history,
         });
-        ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}");
+        RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(),
+            $"{optimizer.Name} lr {optimizer.LearningRate}, batch {a.BatchSize}, {a.Epochs} epochs, seed {a.Seed}, {train.Count:N0} training images",
+            "PUBLICTEST"), history, best.Epoch, EvaluationReport.From(privateTest, "private-test", run.CheckpointPath));
+        ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}, report.md and its two PNG images");
         return 0;
     }
 }
