@@ -108,30 +108,9 @@ public static class ImageFolderReader
             }
         }
 
-        int height = options.Height, width = options.Width;
-        var pixels = new float[(long)files.Count * height * width];
-        DecodeFailure?[] failures = ParallelGrayDecoder.DecodeAll(files.Select(f => f.FullPath).ToArray(), pixels, height, width, options.Threads);
-        var decodeIssues = new List<DatasetIssue>();
-        var keep = new List<int>(files.Count);
-        for (int i = 0; i < files.Count; i++)
-        {
-            if (failures[i] is not { } failure)
-            {
-                keep.Add(i);
-                continue;
-            }
-            if (!options.SkipBadImages)
-            {
-                throw new ImageDecodeException(files[i].FullPath, failure.Message);
-            }
-            decodeIssues.Add(new DatasetIssue(files[i].FullPath, 0, "skipped: " + failure.Message));
-        }
-        var set = new LabeledImageSet(pixels, files.Select(f => f.Label).ToArray(), 1, height, width, classes,
-            files.Select(f => f.Source.RelativePath).ToArray());
-        if (decodeIssues.Count > 0)
-        {
-            set = set.Subset(keep.ToArray());
-        }
+        (LabeledImageSet set, List<DatasetIssue> decodeIssues) = ParallelGrayDecoder.DecodeSet(
+            files.Select(f => f.FullPath).ToArray(), files.Select(f => f.Label).ToArray(),
+            files.Select(f => f.Source.RelativePath).ToArray(), classes, options);
 
         string? cacheFile = null;
         string? writeError = null;

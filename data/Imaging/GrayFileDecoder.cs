@@ -22,6 +22,7 @@ internal sealed class GrayFileDecoder : IDisposable
     private TurboJpeg? jpeg;
     private byte[] fileBuffer = new byte[1 << 16];
     private byte[] gray = new byte[1 << 16];
+    private float[]? resizeScratch;
 
     /// <summary>Decodes <paramref name="path"/> into <paramref name="destination"/> as [height, width] floats in [0, 1].</summary>
     /// <returns>Null on success; otherwise why the file is not a decodable image (nothing useful is left in destination).</returns>
@@ -43,12 +44,12 @@ internal sealed class GrayFileDecoder : IDisposable
                         gray = new byte[checked(w * h)];
                     }
                     jpeg.DecodeGray(data, w, h, gray, path);
-                    Resize.GrayToUnitFloats(gray.AsSpan(0, w * h), h, w, destination, height, width);
+                    Resize.GrayToUnitFloats(gray.AsSpan(0, w * h), h, w, destination, height, width, ref resizeScratch);
                     return null;
                 case ImageFormat.Png:
                     // libpng's simplified API allocates its own output; PNG is rare in these datasets.
                     DecodedImage image = Png.Decode(data, 1, path);
-                    Resize.GrayToUnitFloats(image.Pixels, image.Height, image.Width, destination, height, width);
+                    Resize.GrayToUnitFloats(image.Pixels, image.Height, image.Width, destination, height, width, ref resizeScratch);
                     return null;
                 case ImageFormat.Unknown when data.IsEmpty:
                     return new DecodeFailure(format, "file is empty (0 bytes), expected JPEG or PNG data");

@@ -47,4 +47,43 @@ internal static class ParallelGrayDecoder
         }
         return failures;
     }
+
+    /// <summary>
+    /// Decodes labelled files into a [N, 1, H, W] set. An undecodable file throws
+    /// <see cref="ImageDecodeException"/> (the lowest index, so the error is the same on every
+    /// run) unless <see cref="ReadOptions.SkipBadImages"/> is set, in which case it is left out
+    /// (order kept) and reported as "skipped: reason".
+    /// </summary>
+    /// <param name="paths">Files, in output order.</param>
+    /// <param name="labels">Class id per file.</param>
+    /// <param name="sources">Name per file for <see cref="LabeledImageSet.SourceFiles"/>.</param>
+    /// <param name="classNames">The class list.</param>
+    /// <param name="options">Size, strictness and threads.</param>
+    /// <returns>The set and the skipped files.</returns>
+    /// <exception cref="ImageDecodeException">A file cannot be decoded and SkipBadImages is off.</exception>
+    /// <exception cref="DatasetException">A file cannot be read.</exception>
+    public static (LabeledImageSet Set, List<DatasetIssue> Issues) DecodeSet(IReadOnlyList<string> paths, int[] labels, string[] sources,
+        IReadOnlyList<string> classNames, ReadOptions options)
+    {
+        int height = options.Height, width = options.Width;
+        var pixels = new float[(long)paths.Count * height * width];
+        DecodeFailure?[] failures = DecodeAll(paths, pixels, height, width, options.Threads);
+        var issues = new List<DatasetIssue>();
+        var keep = new List<int>(paths.Count);
+        for (int i = 0; i < paths.Count; i++)
+        {
+            if (failures[i] is not { } failure)
+            {
+                keep.Add(i);
+                continue;
+            }
+            if (!options.SkipBadImages)
+            {
+                throw new ImageDecodeException(paths[i], failure.Message);
+            }
+            issues.Add(new DatasetIssue(paths[i], 0, "skipped: " + failure.Message));
+        }
+        var set = new LabeledImageSet(pixels, labels, 1, height, width, classNames, sources);
+        return (issues.Count == 0 ? set : set.Subset(keep.ToArray()), issues);
+    }
 }

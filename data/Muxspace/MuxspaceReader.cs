@@ -134,7 +134,9 @@ public static class MuxspaceReader
             }
         }
 
-        (LabeledImageSet set, List<DatasetIssue> decodeIssues) = Decode(candidates, options);
+        (LabeledImageSet set, List<DatasetIssue> decodeIssues) = ParallelGrayDecoder.DecodeSet(
+            candidates.Select(c => c.File.FullName).ToArray(), candidates.Select(c => c.Label).ToArray(),
+            candidates.Select(c => c.File.Name).ToArray(), MuxspaceClasses.Names, options);
         issues.AddRange(decodeIssues.Select(i => (MuxspaceIssueKind.CorruptImage, i)));
 
         string? cacheFile = null;
@@ -169,33 +171,5 @@ public static class MuxspaceReader
         {
             throw new DatasetException($"Cannot read image '{path}': {ex.Message}", ex);
         }
-    }
-
-    private static (LabeledImageSet Set, List<DatasetIssue> Issues) Decode(List<(FileInfo File, int Label)> candidates, ReadOptions options)
-    {
-        int height = options.Height, width = options.Width;
-        var pixels = new float[(long)candidates.Count * height * width];
-        DecodeFailure?[] failures = ParallelGrayDecoder.DecodeAll(
-            candidates.Select(c => c.File.FullName).ToArray(), pixels, height, width, options.Threads);
-
-        var issues = new List<DatasetIssue>();
-        var keep = new List<int>(candidates.Count);
-        for (int i = 0; i < candidates.Count; i++)
-        {
-            if (failures[i] is not { } failure)
-            {
-                keep.Add(i);
-                continue;
-            }
-            if (!options.SkipBadImages)
-            {
-                throw new ImageDecodeException(candidates[i].File.FullName, failure.Message);
-            }
-            issues.Add(new DatasetIssue(candidates[i].File.FullName, 0, "skipped: " + failure.Message));
-        }
-
-        var set = new LabeledImageSet(pixels, candidates.Select(c => c.Label).ToArray(), 1, height, width,
-            MuxspaceClasses.Names, candidates.Select(c => c.File.Name).ToArray());
-        return (issues.Count == 0 ? set : set.Subset(keep.ToArray()), issues);
     }
 }
