@@ -31,18 +31,21 @@ public sealed record AugmentationOptions
     /// <exception cref="ArgumentOutOfRangeException">A range is negative, NaN, or beyond its limit.</exception>
     public void Validate()
     {
-        Check(RotationRange, 360, nameof(RotationRange));
-        Check(WidthShiftRange, 1, nameof(WidthShiftRange));
-        Check(HeightShiftRange, 1, nameof(HeightShiftRange));
-        Check(ZoomRange, 1, nameof(ZoomRange));
-        Check(ShearRange, 90, nameof(ShearRange));
+        // A rotation range of 180 already covers every angle; 360 is accepted because Keras users write it.
+        Check(RotationRange, 360, inclusive: true, nameof(RotationRange));
+        Check(WidthShiftRange, 1, inclusive: false, nameof(WidthShiftRange));
+        Check(HeightShiftRange, 1, inclusive: false, nameof(HeightShiftRange));
+        Check(ZoomRange, 1, inclusive: false, nameof(ZoomRange));
+        Check(ShearRange, 90, inclusive: false, nameof(ShearRange));
     }
 
-    private static void Check(double value, double below, string name)
+    private static void Check(double value, double limit, bool inclusive, string name)
     {
-        if (!(value >= 0 && value < below) && !(below == 360 && value == 360))
+        bool ok = value >= 0 && (inclusive ? value <= limit : value < limit);
+        if (!ok)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, {below}), got {value}.");
+            string interval = inclusive ? $"[0, {limit}]" : $"[0, {limit})";
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in {interval}, got {value}.");
         }
     }
 }
