@@ -160,6 +160,65 @@ public sealed class LabeledImageSet
         return [.. picked];
     }
 
+    /// <summary>
+    /// Keeps only the images of some classes and renumbers them: the new class list is
+    /// <paramref name="classNames"/> in the order given, so an image of class
+    /// <c>classNames[k]</c> gets label k. Images keep the dataset's order. Used for class subsets
+    /// such as seed004's four FER-2013 classes (happy, sad, neutral, surprise).
+    /// </summary>
+    /// <param name="classNames">Names of the classes to keep, each a name of <see cref="ClassNames"/> (ordinal, case-sensitive), no repeats.</param>
+    /// <returns>A new set with its own arrays and the new class list.</returns>
+    /// <exception cref="ArgumentException">The list is empty, repeats a name, or names a class this set does not have (the message lists the available ones).</exception>
+    public LabeledImageSet SelectClasses(IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        if (classNames.Count == 0)
+        {
+            throw new ArgumentException("at least one class must be selected.", nameof(classNames));
+        }
+        // newLabel[old class id] = position in classNames, or -1 when the class is dropped.
+        var newLabel = new int[ClassNames.Count];
+        Array.Fill(newLabel, -1);
+        for (int k = 0; k < classNames.Count; k++)
+        {
+            int old = -1;
+            for (int c = 0; c < ClassNames.Count; c++)
+            {
+                if (string.Equals(ClassNames[c], classNames[k], StringComparison.Ordinal))
+                {
+                    old = c;
+                    break;
+                }
+            }
+            if (old < 0)
+            {
+                throw new ArgumentException(
+                    $"class '{classNames[k]}' is not in this set; available: {string.Join(", ", ClassNames)}.", nameof(classNames));
+            }
+            if (newLabel[old] >= 0)
+            {
+                throw new ArgumentException($"class '{classNames[k]}' is selected twice.", nameof(classNames));
+            }
+            newLabel[old] = k;
+        }
+
+        var keep = new List<int>();
+        for (int i = 0; i < Labels.Length; i++)
+        {
+            if (newLabel[Labels[i]] >= 0)
+            {
+                keep.Add(i);
+            }
+        }
+        LabeledImageSet picked = Subset(keep.ToArray());
+        var labels = new int[picked.Count];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            labels[i] = newLabel[picked.Labels[i]];
+        }
+        return new LabeledImageSet(picked.Pixels, labels, Channels, Height, Width, [.. classNames], picked.SourceFiles);
+    }
+
     /// <summary>A reproducible class-balanced subset: <c>Subset(StratifiedIndices(perClass, seed))</c>. Handy for small, fast tests.</summary>
     /// <param name="perClass">Images wanted per class, &gt;= 0.</param>
     /// <param name="seed">Random seed.</param>

@@ -51,9 +51,21 @@ public static class Resize
     /// <param name="dstHeight">Output height in pixels, &gt; 0.</param>
     /// <param name="dstWidth">Output width in pixels, &gt; 0.</param>
     /// <exception cref="ArgumentException">A size is not positive or a buffer is too small.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GrayToUnitFloats(ReadOnlySpan<byte> source, int srcHeight, int srcWidth,
         Span<float> destination, int dstHeight, int dstWidth)
+    {
+        float[]? scratch = null;
+        GrayToUnitFloats(source, srcHeight, srcWidth, destination, dstHeight, dstWidth, ref scratch);
+    }
+
+    /// <summary>
+    /// As the public overload, with a caller-kept scratch buffer for the horizontal pass (grown
+    /// when too small), so bulk loaders resizing thousands of large photos do not allocate a
+    /// fresh buffer per image.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void GrayToUnitFloats(ReadOnlySpan<byte> source, int srcHeight, int srcWidth,
+        Span<float> destination, int dstHeight, int dstWidth, ref float[]? scratch)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(srcHeight);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(srcWidth);
@@ -78,7 +90,11 @@ public static class Resize
         AxisWeights rows = AxisWeights.For(srcHeight, dstHeight);
 
         // Horizontal pass: [srcHeight, srcWidth] bytes -> [srcHeight, dstWidth] floats (still 0..255).
-        var horizontal = new float[srcHeight * dstWidth];
+        if (scratch is null || scratch.Length < srcHeight * dstWidth)
+        {
+            scratch = new float[srcHeight * dstWidth];
+        }
+        float[] horizontal = scratch;
         for (int y = 0; y < srcHeight; y++)
         {
             ReadOnlySpan<byte> inRow = source.Slice(y * srcWidth, srcWidth);
