@@ -7,7 +7,7 @@ namespace NativeCnn.Trainer.Reports;
 /// </summary>
 public static class ConfusionMatrixChart
 {
-    private const int Cell = 64, Label = 130, Header = 70;
+    private const int Cell = 64, Label = 130, Header = 78;
 
     /// <summary>Renders <paramref name="matrix"/> [true][predicted] with class names.</summary>
     public static Canvas Render(long[][] matrix, IReadOnlyList<string> classes, string title)
@@ -17,7 +17,7 @@ public static class ConfusionMatrixChart
         canvas.Text(10, 10, title, Rgb.Black);
         canvas.Text(Label, 34, "PREDICTED", Rgb.Black);
         for (int j = 0; j < n; j++)
-            canvas.Text(Label + j * Cell + 4, Header - 20, Short(classes[j], 5), Rgb.Black);
+            canvas.Text(Label + j * Cell + 6, Header - 20, Short(classes[j], 4), Rgb.Black);
         for (int i = 0; i < n; i++)
         {
             long rowTotal = Math.Max(1, matrix[i].Sum());

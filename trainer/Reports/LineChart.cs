@@ -9,7 +9,7 @@ public sealed record ChartSeries(string Name, IReadOnlyList<double> Values, Rgb 
 /// <summary>A per-epoch line chart (axes, grid, tick labels, legend) drawn into a region of a <see cref="Canvas"/>.</summary>
 public static class LineChart
 {
-    private const int Left = 80, Right = 20, Top = 44, Bottom = 52, Ticks = 5;
+    private const int Left = 80, Right = 34, Top = 44, Bottom = 52, Ticks = 5;
 
     /// <summary>Draws the chart in the rectangle (x, y, width, height); <paramref name="percent"/> formats the y axis as percentages of 1.</summary>
     public static void Draw(Canvas canvas, int x, int y, int width, int height, string title, IReadOnlyList<ChartSeries> series, bool percent)
