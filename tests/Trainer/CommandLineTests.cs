@@ -111,6 +111,32 @@ public class CommandLineTests
     }
 
     [Test]
+    public void Predict_ranks_classes_for_real_images_and_reports_undecodable_files()
+    {
+        string checkpoint = Path.Combine(_temp, "model.safetensors");
+        using (var device = new NativeCnn.Engine.Devices.Cpu.CpuDevice())
+        using (var model = NativeCnn.Engine.Models.Sequential.Build(
+                   NativeCnn.Engine.Models.ArchitectureSpec.Load(RepositoryPaths.Model("seed001-shallow")), device))
+            NativeCnn.Engine.Serialization.Checkpoint.Save(checkpoint, model);
+        string happy = Path.Combine(RepositoryPaths.Fer2013, "test", "happy");
+        string webp = Path.Combine(RepositoryPaths.SharedData, "muxspace", "images", "facial-expressions_2868588k.jpg");
+
+        var (code, output, error) = Cli.Run("predict", "--checkpoint", checkpoint, "--json", "--top", "3", happy, webp);
+        Assert.That(code, Is.EqualTo(1), "one file could not be decoded");
+        Assert.That(error, Does.Contain("facial-expressions_2868588k.jpg").And.Contain("WebP"));
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(Directory.GetFiles(happy).Length));
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            var p = json.RootElement.GetProperty("predictions").EnumerateArray().Select(e => e.GetProperty("probability").GetDouble()).ToArray();
+            Assert.That(p, Has.Length.EqualTo(3));
+            Assert.That(p, Is.Ordered.Descending);
+            Assert.That(p.Sum(), Is.LessThanOrEqualTo(1.0001).And.GreaterThan(3.0 / 7 - 1e-6), "top 3 of 7 probabilities");
+        }
+    }
+
+    [Test]
     public void Bad_option_values_are_rejected()
     {
         var (code, _, error) = Cli.Run("train", "--model", "seed001-shallow", "--optimizer", "rmsprop");

@@ -10,6 +10,7 @@ public static class CliApp
     {
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        PredictCommand.Create(),
         SummaryCommand.Create(),
         GradcheckCommand.Create(),
     };
