@@ -12,6 +12,7 @@ public static class CliApp
         EvaluateCommand.Create(),
         SummaryCommand.Create(),
         GradcheckCommand.Create(),
+        DevicesCommand.Create(),
     };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code (see <see cref="ErrorHandling"/>).</summary>
