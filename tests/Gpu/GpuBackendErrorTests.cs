@@ -16,7 +16,10 @@ public class GpuBackendErrorTests(string backend) : GpuTestBase(backend)
     public void A_kernel_that_does_not_compile_reports_the_build_log()
     {
         using var raw = OpenBackend();
-        var e = Assert.Throws<GpuException>(() => raw.Compile("__kernel void broken(__global float* x) { x[0] = undefined_name; }", []));
+        // Appended to the real kernels, so CUDA sees it behind its compatibility header.
+        string source = (Backend == GpuTestDevices.OpenCl ? GpuKernelSource.OpenCl : GpuKernelSource.Cuda)
+            + "__kernel void broken(__global float* x) { x[0] = undefined_name; }\n";
+        var e = Assert.Throws<GpuException>(() => raw.Compile(source, []));
         Assert.That(e!.Message, Does.Contain(Backend == GpuTestDevices.OpenCl ? "clBuildProgram failed: CL_BUILD_PROGRAM_FAILURE" : "nvrtcCompileProgram failed"));
         Assert.That(e.Message, Does.Contain("undefined_name"), "the build log names the offending identifier");
     }

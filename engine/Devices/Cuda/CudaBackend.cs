@@ -101,13 +101,8 @@ internal sealed unsafe class CudaBackend : IGpuBackend
             {
                 foreach (var h in handles) h.Free();
             }
+            if (TryGetCubin(program) is { } cubin) return cubin;
             nuint size;
-            if (nvrtcGetCUBINSize(program, &size) == 0 && size > 0)
-            {
-                var cubin = new byte[(int)size];
-                fixed (byte* c = cubin) CudaErrors.CheckNvrtc(nvrtcGetCUBIN(program, c), "nvrtcGetCUBIN");
-                return cubin;
-            }
             CudaErrors.CheckNvrtc(nvrtcGetPTXSize(program, &size), "nvrtcGetPTXSize");
             var ptx = new byte[(int)size];
             fixed (byte* p = ptx) CudaErrors.CheckNvrtc(nvrtcGetPTX(program, p), "nvrtcGetPTX");
@@ -116,6 +111,23 @@ internal sealed unsafe class CudaBackend : IGpuBackend
         finally
         {
             nvrtcDestroyProgram(&program);
+        }
+    }
+
+    /// <summary>The cubin NVRTC made for sm_XY, or null where this NVRTC (before 11.1) has no nvrtcGetCUBIN.</summary>
+    private static byte[]? TryGetCubin(nint program)
+    {
+        try
+        {
+            nuint size;
+            if (nvrtcGetCUBINSize(program, &size) != 0 || size == 0) return null;
+            var cubin = new byte[(int)size];
+            fixed (byte* c = cubin) CudaErrors.CheckNvrtc(nvrtcGetCUBIN(program, c), "nvrtcGetCUBIN");
+            return cubin;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
         }
     }
 

@@ -27,8 +27,8 @@ internal unsafe interface IGpuBackend : IDisposable
     void Read(nint buffer, long offset, void* destination, long bytes);
 
     /// <summary>
-    /// Compiles OpenCL C source (with the backend's compatibility prelude where needed) and returns
-    /// a program/module handle. <paramref name="defines"/> are preprocessor symbols (NAME or NAME=VALUE).
+    /// Compiles kernel source in the backend's dialect (<see cref="GpuKernelSource.OpenCl"/> or
+    /// <see cref="GpuKernelSource.Cuda"/>) and returns a program/module handle. <paramref name="defines"/> are preprocessor symbols (NAME or NAME=VALUE).
     /// </summary>
     /// <exception cref="GpuException">The source does not compile; the message holds the build log.</exception>
     nint Compile(string source, IReadOnlyList<string> defines);
