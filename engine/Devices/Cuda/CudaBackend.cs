@@ -50,6 +50,8 @@ internal sealed unsafe class CudaBackend : IGpuBackend
 
     public void Free(nint buffer)
     {
+        // Destroying the context freed all of its memory; a tensor disposed after its device has nothing left to free.
+        if (_context == 0) return;
         MakeCurrent();
         CudaErrors.Check(cuMemFree_v2((ulong)buffer), "cuMemFree_v2");
     }
