@@ -9,7 +9,7 @@ namespace NativeCnn.Trainer.Cli;
 /// <summary>
 /// Runs a command and turns every failure into one readable line on stderr and an exit code,
 /// never a stack trace (set NATIVECNN_DEBUG=1 to see one). Exit codes: 0 success, 1 bad input
-/// (files, data, arguments, an unusable GPU runtime), 2 a check failed, 3 an unexpected internal error, 130 interrupted.
+/// (files, data, arguments), 2 a check failed, 3 an unexpected internal error, 130 interrupted.
 /// </summary>
 public static class ErrorHandling
 {
