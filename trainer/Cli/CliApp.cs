@@ -13,6 +13,7 @@ public static class CliApp
         PredictCommand.Create(),
         SummaryCommand.Create(),
         GradcheckCommand.Create(),
+        DevicesCommand.Create(),
     };
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code (see <see cref="ErrorHandling"/>).</summary>

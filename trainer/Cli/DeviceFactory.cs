@@ -1,20 +1,52 @@
 using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Devices.Cpu;
+using NativeCnn.Engine.Devices.Cuda;
+using NativeCnn.Engine.Devices.Gpu;
+using NativeCnn.Engine.Devices.OpenCl;
 using NativeCnn.Trainer.Training;
 
 namespace NativeCnn.Trainer.Cli;
 
-/// <summary>Creates the backend named by --device.</summary>
+/// <summary>Creates the backend named by --device: <c>cpu</c>, <c>opencl[:N]</c> or <c>cuda[:N]</c>.</summary>
 public static class DeviceFactory
 {
-    /// <summary>Names --device accepts.</summary>
-    public static readonly string[] Names = ["cpu"];
+    /// <summary>Names --device accepts (N is a device index from <c>nativecnn devices</c>, 0 when left out).</summary>
+    public static readonly string[] Names = ["cpu", "opencl", "opencl:N", "cuda", "cuda:N"];
 
     /// <summary>Creates the device.</summary>
-    /// <exception cref="CliException">Unknown device name.</exception>
-    public static Device Create(string name) => name.ToLowerInvariant() switch
+    /// <exception cref="CliException">Unknown device name, bad index, missing GPU runtime, or no such device.</exception>
+    public static Device Create(string name)
     {
-        "cpu" => new CpuDevice(),
-        _ => throw new CliException($"unknown device '{name}'; available: {string.Join(", ", Names)}"),
-    };
+        var (kind, index) = Parse(name);
+        try
+        {
+            return kind switch
+            {
+                "cpu" => new CpuDevice(),
+                "opencl" => new OpenClDevice(index),
+                "cuda" => new CudaDevice(index),
+                _ => throw new InvalidOperationException("unreachable: Parse accepts only known kinds"),
+            };
+        }
+        catch (GpuException e)
+        {
+            throw new CliException($"--device {name}: {e.Message}");
+        }
+    }
+
+    /// <summary>Splits "opencl:1" into ("opencl", 1); the index defaults to 0.</summary>
+    private static (string Kind, int Index) Parse(string name)
+    {
+        string lower = name.Trim().ToLowerInvariant();
+        int colon = lower.IndexOf(':');
+        string kind = colon < 0 ? lower : lower[..colon];
+        if (kind is not ("cpu" or "opencl" or "cuda"))
+            throw new CliException($"unknown device '{name}'; available: {string.Join(", ", Names)}");
+        if (colon < 0) return (kind, 0);
+        if (kind == "cpu")
+            throw new CliException($"device '{name}': the cpu device takes no index (it uses every core)");
+        if (!int.TryParse(lower[(colon + 1)..], out int index) || index < 0)
+            throw new CliException($"device '{name}': expected {kind}:N with N a device number from 'nativecnn devices'");
+        return (kind, index);
+    }
 }

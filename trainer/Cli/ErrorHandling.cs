@@ -1,4 +1,5 @@
 using NativeCnn.Data;
+using NativeCnn.Engine.Devices.Gpu;
 using NativeCnn.Engine.Models;
 using NativeCnn.Trainer.Training;
 using Spectre.Console;
@@ -20,7 +21,7 @@ public static class ErrorHandling
             return body();
         }
         catch (Exception e) when (e is CliException or DatasetException or ModelFormatException or IOException
-                                      or UnauthorizedAccessException or ArgumentException or DllNotFoundException)
+                                      or UnauthorizedAccessException or ArgumentException or DllNotFoundException or GpuException)
         {
             WriteError(e.Message, e);
             return 1;
