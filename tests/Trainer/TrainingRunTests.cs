@@ -93,4 +93,29 @@ public class TrainingRunTests
             if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
         }
     }
+
+    [Test]
+    public void A_four_class_model_trains_and_evaluates_on_its_fer_subset()
+    {
+        string run = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var train = Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013,
+                "--epochs", "1", "--samples-per-class", "8", "--flip", "--rotation", "10", "--out", run);
+            Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+            Assert.That(train.Out, Does.Contain("keeping the model's 4 of the data's 7 classes"));
+            var evaluate = Cli.Run("evaluate", "--checkpoint", Path.Combine(run, "model.safetensors"), "--data", RepositoryPaths.Fer2013, "--json");
+            using var json = JsonDocument.Parse(evaluate.Out);
+            // PrivateTest images of happy, sad, neutral and surprise (shared/data/README.md): 879 + 594 + 626 + 416.
+            Assert.That(json.RootElement.GetProperty("count").GetInt64(), Is.EqualTo(2515));
+            Assert.That(json.RootElement.GetProperty("per_class").EnumerateArray().Select(c => c.GetProperty("class").GetString()),
+                Is.EqualTo(new[] { "happy", "sad", "neutral", "surprise" }));
+            Assert.That(File.Exists(Path.Combine(run, "training_curves.png")) && File.Exists(Path.Combine(run, "confusion_matrix.png"))
+                && File.Exists(Path.Combine(run, "report.md")), Is.True, "report images and Markdown");
+        }
+        finally
+        {
+            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
+        }
+    }
 }

@@ -13,9 +13,9 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A model.safetensors written by train", Required = true };
-        var data = new Option<string?>("--data") { Description = "FER-2013 folder or fer2013.csv (default: as for train)" };
-        var split = new Option<string>("--split") { Description = "Which split", DefaultValueFactory = _ => "private-test" };
-        split.AcceptOnlyFromAmong("private-test", "public-test", "train");
+        var data = new Option<string?>("--data") { Description = "Data set (default: as for train)" };
+        var split = new Option<string>("--split") { Description = "Which part: private-test / test (default), public-test / validation, or train", DefaultValueFactory = _ => "private-test" };
+        split.AcceptOnlyFromAmong("private-test", "public-test", "test", "validation", "train");
         var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, balanced_accuracy, macro_f1, per_class, confusion_matrix, count)" };
         var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
         var command = new Command("evaluate", "Evaluate a checkpoint on a FER-2013 split") { checkpoint, data, split, json, device };
@@ -31,9 +31,9 @@ public static class EvaluateCommand
         using var loaded = Checkpoint.Load(checkpointPath, device);
         string dataPath = DataLocator.Resolve(dataOption);
         Action<string> log = json ? _ => { } : ErrorHandling.Info;
-        var splits = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, log);
+        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Spec.Classes, log);
         using var evaluator = new Evaluator(loaded.Model);
-        var result = evaluator.Evaluate(DatasetLoader.Split(splits, splitName));
+        var result = evaluator.Evaluate(data.Part(splitName));
         var report = EvaluationReport.From(result, splitName, checkpointPath);
         if (json)
         {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using NativeCnn.Data;
+using NativeCnn.Data.Augmentation;
 using NativeCnn.Engine.Models;
 using NativeCnn.Engine.Optimizers;
 using NativeCnn.Engine.Serialization;
@@ -11,16 +11,37 @@ using NativeCnn.Trainer.Training;
 namespace NativeCnn.Trainer.Cli;
 
 /// <summary>
-/// <c>nativecnn train</c>: trains a model on FER-2013 by the standard protocol (train on
-/// Training, keep the best epoch by PublicTest accuracy, report PrivateTest once at the end).
+/// <c>nativecnn train</c>: trains a model by the standard protocol (train on the training part,
+/// keep the best epoch by validation accuracy — PublicTest for FER-2013 — and report the test
+/// part — PrivateTest — once at the end).
 /// </summary>
 public static class TrainCommand
 {
+    /// <summary>Parsed train arguments.</summary>
+    /// <param name="Model">Architecture name or file.</param>
+    /// <param name="Data">Data location, or null for the default search.</param>
+    /// <param name="Epochs">Maximum epochs.</param>
+    /// <param name="BatchSize">Images per step.</param>
+    /// <param name="Optimizer">adam or sgd.</param>
+    /// <param name="LearningRate">Base learning rate, or null for Keras' default of the optimizer.</param>
+    /// <param name="Momentum">SGD momentum.</param>
+    /// <param name="Nesterov">SGD Nesterov momentum.</param>
+    /// <param name="Seed">Run seed.</param>
+    /// <param name="Device">Device name.</param>
+    /// <param name="Output">Run folder, or null for runs/&lt;model&gt;-&lt;time&gt;.</param>
+    /// <param name="SamplesPerClass">Stratified training subset size per class, 0 for all.</param>
+    /// <param name="Schedule">Learning-rate schedule name.</param>
+    /// <param name="EarlyStopping">Stop after this many epochs without a better validation accuracy (0: never).</param>
+    /// <param name="Augmentation">Random training-image transforms.</param>
+    public sealed record TrainArguments(string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double? LearningRate,
+        double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass,
+        string Schedule = "constant", int EarlyStopping = 0, AugmentationOptions? Augmentation = null);
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "Architecture name (seed001-shallow, ...) or path to a JSON file", Required = true };
-        var data = new Option<string?>("--data") { Description = "FER-2013 folder (train/, test/) or fer2013.csv; default: see README (NATIVECNN_DATA, ./datasets/fer2013, ../shared/data/fer2013)" };
+        var data = new Option<string?>("--data") { Description = "FER-2013 folder or fer2013.csv, a muxspace folder, or a folder per class; default: see README (NATIVECNN_DATA, ./datasets/fer2013, ../shared/data/fer2013)" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => 15 };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per optimizer step", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd", DefaultValueFactory = _ => "adam" };
@@ -28,74 +49,94 @@ public static class TrainCommand
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: Keras' 0.001 for adam, 0.01 for sgd)" };
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0 };
         var nesterov = new Option<bool>("--nesterov") { Description = "Use Nesterov momentum with sgd" };
-        var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling and dropout", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling, dropout and augmentation", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "Compute device: cpu, opencl[:N] or cuda[:N] (see nativecnn devices)", DefaultValueFactory = _ => "cpu" };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<model>-<time>)" };
         var perClass = new Option<int>("--samples-per-class") { Description = "Train on a seeded stratified subset of this many images per class (0 = all)", DefaultValueFactory = _ => 0 };
-        var command = new Command("train", "Train a model on FER-2013 and keep the best checkpoint")
+        var schedule = new Option<string>("--lr-schedule") { Description = "constant, step (x0.1 every third of the epochs), cosine, or plateau (x0.5 after 3 epochs without a lower validation loss)", DefaultValueFactory = _ => "constant" };
+        schedule.AcceptOnlyFromAmong("constant", "step", "cosine", "plateau");
+        var earlyStopping = new Option<int>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy (0 = never)", DefaultValueFactory = _ => 0 };
+        var rotation = new Option<double>("--rotation") { Description = "Augmentation: random rotation range, degrees (Keras rotation_range)" };
+        var shift = new Option<double>("--shift") { Description = "Augmentation: random width and height shift, fraction of the size" };
+        var zoom = new Option<double>("--zoom") { Description = "Augmentation: random zoom range, fraction (Keras zoom_range)" };
+        var shear = new Option<double>("--shear") { Description = "Augmentation: random shear range, degrees" };
+        var flip = new Option<bool>("--flip") { Description = "Augmentation: random horizontal flips" };
+        var command = new Command("train", "Train a model and keep the best checkpoint")
         {
             model, data, epochs, batchSize, optimizer, lr, momentum, nesterov, seed, device, output, perClass,
+            schedule, earlyStopping, rotation, shift, zoom, shear, flip,
         };
-        command.SetAction(r => ErrorHandling.Run(() =>
-        {
-            if (r.GetValue(epochs) <= 0) throw new CliException($"--epochs must be positive, got {r.GetValue(epochs)}");
-            return Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs), r.GetValue(batchSize),
-                r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(momentum), r.GetValue(nesterov), r.GetValue(seed),
-                r.GetValue(device)!, r.GetValue(output), r.GetValue(perClass)));
-        }));
+        command.SetAction(r => ErrorHandling.Run(() => Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs),
+            r.GetValue(batchSize), r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(momentum), r.GetValue(nesterov), r.GetValue(seed),
+            r.GetValue(device)!, r.GetValue(output), r.GetValue(perClass), r.GetValue(schedule)!, r.GetValue(earlyStopping),
+            new AugmentationOptions
+            {
+                RotationRange = r.GetValue(rotation), WidthShiftRange = r.GetValue(shift), HeightShiftRange = r.GetValue(shift),
+                ZoomRange = r.GetValue(zoom), ShearRange = r.GetValue(shear), HorizontalFlip = r.GetValue(flip),
+            }))));
         return command;
     }
 
-    /// <summary>Parsed train arguments.</summary>
-    public sealed record TrainArguments(string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double? LearningRate,
-        double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass);
-
     /// <summary>Runs training; returns the exit code.</summary>
+    /// <exception cref="CliException">A bad argument.</exception>
     public static int Run(TrainArguments a)
     {
+        if (a.Epochs <= 0) throw new CliException($"--epochs must be positive, got {a.Epochs}");
         var total = Stopwatch.StartNew();
         var spec = ModelLocator.Load(a.Model);
+        using var dev = DeviceFactory.Create(a.Device);
         string dataPath = DataLocator.Resolve(a.Data);
-        var splits = DatasetLoader.Load(dataPath, spec.InputShapeHwc, ErrorHandling.Info);
-        var train = a.SamplesPerClass > 0 ? splits.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : splits.Train;
+        var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info);
+        var train = a.SamplesPerClass > 0 ? data.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : data.Train;
         var run = new RunFolder(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"));
 
-        using var dev = DeviceFactory.Create(a.Device);
         using var model = Sequential.Build(spec, dev, seed: a.Seed);
         using Optimizer optimizer = a.Optimizer == "sgd"
             ? new Sgd(a.LearningRate ?? 1e-2, a.Momentum, a.Nesterov)
             : new Adam(a.LearningRate ?? 1e-3);
-        using var trainer = new TrainingLoop(model, optimizer, train, splits.PublicTest, new TrainingOptions(a.Epochs, a.BatchSize, a.Seed));
+        var schedule = LearningRateSchedule.Create(a.Schedule, optimizer.LearningRate, a.Epochs);
+        using var trainer = new TrainingLoop(model, optimizer, train, data.Validation, new TrainingOptions(a.Epochs, a.BatchSize, a.Seed, a.Augmentation));
 
-        ErrorHandling.Info($"training {spec.Name} ({model.TotalParameterCount:N0} parameters) on {dev.Name}: {train.Count:N0} images, "
-            + $"{a.Epochs} epochs, batch {a.BatchSize}, {optimizer.Name} lr {optimizer.LearningRate}, seed {a.Seed}; run folder {run.Path}");
+        string recipe = $"{optimizer.Name} lr {optimizer.LearningRate} ({a.Schedule}), batch {a.BatchSize}, {a.Epochs} epochs"
+            + (a.EarlyStopping > 0 ? $" (early stopping after {a.EarlyStopping})" : "")
+            + (a.Augmentation is { IsIdentity: false } aug ? $", augmentation rotation {aug.RotationRange} shift {aug.WidthShiftRange} zoom {aug.ZoomRange} shear {aug.ShearRange} flip {aug.HorizontalFlip}" : "")
+            + $", seed {a.Seed}";
+        ErrorHandling.Info($"training {spec.Name} ({model.TotalParameterCount:N0} parameters) on {dev.Name}: {train.Count:N0} images, {recipe}; run folder {run.Path}");
         var history = new List<EpochStats>();
         EpochStats? best = null;
-        foreach (int epoch in Enumerable.Range(1, a.Epochs))
+        for (int epoch = 1; epoch <= a.Epochs; epoch++)
         {
-            var stats = ConsoleProgress.Run(epoch, a.Epochs, trainer.BatchesPerEpoch, onBatch => trainer.RunEpoch(epoch, onBatch));
+            optimizer.LearningRate = schedule.RateFor(epoch, optimizer.LearningRate);
+            int e = epoch;
+            var stats = ConsoleProgress.Run(epoch, a.Epochs, trainer.BatchesPerEpoch, onBatch => trainer.RunEpoch(e, onBatch));
             history.Add(stats);
             run.AppendMetrics(stats);
+            schedule.Observe(stats.ValidationLoss);
             bool improved = best == null || stats.ValidationAccuracy > best.ValidationAccuracy;
             if (improved)
             {
                 best = stats;
                 Checkpoint.Save(run.CheckpointPath, model, optimizer, JsonSerializer.Serialize(new
                 {
-                    epoch, seed = a.Seed, batch_size = a.BatchSize, data = dataPath, public_test_accuracy = stats.ValidationAccuracy,
+                    epoch, seed = a.Seed, batch_size = a.BatchSize, data = dataPath, validation_accuracy = stats.ValidationAccuracy,
                 }, RunFolder.Json));
             }
             ErrorHandling.Info($"epoch {epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
-                + $"public-test loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
-                + $"{stats.ImagesPerSecond:0} img/s{(improved ? "  * saved" : "")}");
+                + $"{data.ValidationName} loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
+                + $"{stats.ImagesPerSecond:0} img/s  lr {stats.LearningRate:G3}{(improved ? "  * saved" : "")}");
+            if (a.EarlyStopping > 0 && epoch - best!.Epoch >= a.EarlyStopping)
+            {
+                ErrorHandling.Info($"early stopping: no better {data.ValidationName} accuracy for {a.EarlyStopping} epochs");
+                break;
+            }
         }
 
-        // Report PrivateTest with the checkpoint chosen on PublicTest, exactly as evaluate would load it.
+        // Report the test part with the checkpoint chosen on validation, exactly as evaluate would load it.
         using var loaded = Checkpoint.Load(run.CheckpointPath, dev);
         using var evaluator = new Evaluator(loaded.Model);
-        var privateTest = evaluator.Evaluate(splits.PrivateTest);
-        ErrorHandling.Info($"best epoch {best!.Epoch} (public-test {best.ValidationAccuracy:P2}); private-test accuracy {privateTest.Metrics.Accuracy:P2}, "
-            + $"balanced {privateTest.Metrics.BalancedAccuracy:P2}, macro-F1 {privateTest.Metrics.MacroF1:0.0000}");
+        var test = EvaluationReport.From(evaluator.Evaluate(data.Test), data.TestName, run.CheckpointPath);
+        ErrorHandling.Info($"best epoch {best!.Epoch} ({data.ValidationName} {best.ValidationAccuracy:P2}); {data.TestName} accuracy {test.Accuracy:P2}, "
+            + $"balanced {test.BalancedAccuracy:P2}, macro-F1 {test.MacroF1:0.0000}");
         run.WriteReport(new
         {
             model = spec.Name,
@@ -103,24 +144,28 @@ public static class TrainCommand
             device = dev.Name,
             machine = MachineInfo.Describe(),
             date = DateTime.UtcNow.ToString("yyyy-MM-dd"),
-            epochs = a.Epochs,
+            epochs = history.Count,
             batch_size = a.BatchSize,
             optimizer = optimizer.Name,
-            learning_rate = optimizer.LearningRate,
+            learning_rate = a.LearningRate ?? history[0].LearningRate,
+            lr_schedule = a.Schedule,
+            augmentation = a.Augmentation is { IsIdentity: false } ? a.Augmentation : null,
             seed = a.Seed,
             train_images = train.Count,
             parameters = model.TotalParameterCount,
             best_epoch = best.Epoch,
-            public_test_accuracy = best.ValidationAccuracy,
-            private_test = EvaluationReport.From(privateTest, "private-test", run.CheckpointPath),
+            validation = data.ValidationName,
+            validation_accuracy = best.ValidationAccuracy,
+            public_test_accuracy = data.ValidationName == "public-test" ? best.ValidationAccuracy : (double?)null,
+            test = test,
+            private_test = data.TestName == "private-test" ? test : null,
             seconds_per_epoch = history.Average(h => h.Seconds),
             train_images_per_second = history.Average(h => h.ImagesPerSecond),
             total_seconds = total.Elapsed.TotalSeconds,
             history,
         });
-        RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(),
-            $"{optimizer.Name} lr {optimizer.LearningRate}, batch {a.BatchSize}, {a.Epochs} epochs, seed {a.Seed}, {train.Count:N0} training images",
-            "PUBLICTEST"), history, best.Epoch, EvaluationReport.From(privateTest, "private-test", run.CheckpointPath));
+        RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(), recipe,
+            data.ValidationName.ToUpperInvariant()), history, best.Epoch, test);
         ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}, report.md and its two PNG images");
         return 0;
     }

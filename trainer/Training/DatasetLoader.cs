@@ -1,53 +1,116 @@
 using NativeCnn.Data;
 using NativeCnn.Data.Fer2013;
+using NativeCnn.Data.Folders;
+using NativeCnn.Data.Muxspace;
+using NativeCnn.Data.Splits;
 
 namespace NativeCnn.Trainer.Training;
 
-/// <summary>Loads FER-2013 from a Kaggle-style image folder or from the original fer2013.csv.</summary>
+/// <summary>
+/// The three parts a run needs. FER-2013 brings its own (Training, PublicTest, PrivateTest);
+/// other data sets are split here, stratified and seeded, 80 / 10 / 10.
+/// </summary>
+/// <param name="Train">Training images.</param>
+/// <param name="Validation">Model selection (best epoch, schedules, early stopping).</param>
+/// <param name="Test">Reported once at the end.</param>
+/// <param name="ValidationName">Name of the validation part (public-test for FER-2013).</param>
+/// <param name="TestName">Name of the test part (private-test for FER-2013).</param>
+public sealed record TrainingData(LabeledImageSet Train, LabeledImageSet Validation, LabeledImageSet Test, string ValidationName, string TestName)
+{
+    /// <summary>A part by its command-line name: train, validation / public-test, test / private-test.</summary>
+    /// <exception cref="CliException">Unknown name.</exception>
+    public LabeledImageSet Part(string name) => name switch
+    {
+        "train" => Train,
+        "validation" or "public-test" => Validation,
+        "test" or "private-test" => Test,
+        _ => throw new CliException($"unknown split '{name}'; expected train, validation (public-test) or test (private-test)"),
+    };
+}
+
+/// <summary>
+/// Loads a data set from --data, recognising its kind: a .csv file is fer2013.csv; a folder with
+/// legend.csv is muxspace; a folder with train/ and test/ is FER-2013's Kaggle layout; any other
+/// folder is one sub-folder per class (Keras flow_from_directory). When the model knows fewer
+/// classes than the data (seed004's happy / sad / neutral / surprise), only those are kept,
+/// relabelled in the model's order.
+/// </summary>
 public static class DatasetLoader
 {
-    /// <summary>Reads <paramref name="path"/> (folder or .csv) at the model's input size, reporting what happened through <paramref name="log"/>.</summary>
+    /// <summary>Seed of the 80/10/10 split for data sets without one; fixed so train and evaluate agree.</summary>
+    public const int SplitSeed = 20131;
+
+    /// <summary>Loads <paramref name="path"/> at the model's input size and matches its classes to <paramref name="classes"/>.</summary>
     /// <exception cref="DatasetException">The data is missing or malformed (the message names the file).</exception>
-    /// <exception cref="CliException">The model's input is not single-channel (FER-2013 is grayscale).</exception>
-    public static Fer2013Splits Load(string path, int[] inputShapeHwc, Action<string> log)
+    /// <exception cref="CliException">The model is not grayscale, or its classes are not among the data's.</exception>
+    public static TrainingData Load(string path, int[] inputShapeHwc, IReadOnlyList<string> classes, Action<string> log)
     {
         if (inputShapeHwc[2] != 1)
-            throw new CliException($"the model expects {inputShapeHwc[2]} channels, FER-2013 is grayscale (1 channel)");
+            throw new CliException($"the model expects {inputShapeHwc[2]} channels; NativeCnn's readers produce grayscale (1 channel)");
         var options = new ReadOptions
         {
             Height = inputShapeHwc[0],
             Width = inputShapeHwc[1],
             AllowResize = inputShapeHwc[0] != Fer2013Classes.ImageSize || inputShapeHwc[1] != Fer2013Classes.ImageSize,
         };
-        Fer2013Splits splits;
+        TrainingData data;
         if (File.Exists(path) && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            data = FromFer(Fer2013CsvReader.Load(path, strict: false, options), log);
+        else if (File.Exists(Path.Combine(path, "legend.csv")))
         {
-            var started = DateTime.UtcNow;
-            splits = Fer2013CsvReader.Load(path, strict: false, options);
-            log($"read {path} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+            var mux = MuxspaceReader.Load(path, options, out var report);
+            log($"{mux.Report}; {Describe(report)}");
+            data = Split(mux.Images);
+        }
+        else if (Directory.Exists(Path.Combine(path, "train")) && Directory.Exists(Path.Combine(path, "test")))
+        {
+            var fer = Fer2013FolderReader.Load(path, options, out var report);
+            log(Describe(report));
+            data = FromFer(fer, log);
         }
         else
         {
-            splits = Fer2013FolderReader.Load(path, options, out var report);
-            log(report.FromCache
-                ? $"loaded {report.SourceFiles:N0} images from the cache {report.CacheFile} in {report.Elapsed.TotalSeconds:0.0} s"
-                : $"decoded {report.SourceFiles:N0} images from {path} in {report.Elapsed.TotalSeconds:0.0} s"
-                  + (report.CacheFile != null ? $" (cached to {report.CacheFile})" : "")
-                  + (report.CacheRejectReason != null ? $"; old cache rejected: {report.CacheRejectReason}" : ""));
+            var folder = ImageFolderReader.Load(path, options, out var report);
+            log(Describe(report));
+            foreach (var issue in folder.Issues) log($"skipped: {issue}");
+            data = Split(folder.Images);
         }
-        foreach (var issue in splits.Issues)
-            log($"skipped: {issue.File}{(issue.Line > 0 ? ":" + issue.Line : "")}: {issue.Message}");
-        log($"train {splits.Train.Count:N0}, public test {splits.PublicTest.Count:N0}, private test {splits.PrivateTest.Count:N0} images");
-        return splits;
+        data = MatchClasses(data, classes, log);
+        log($"train {data.Train.Count:N0}, {data.ValidationName} {data.Validation.Count:N0}, {data.TestName} {data.Test.Count:N0} images");
+        return data;
     }
 
-    /// <summary>Selects a split by its command-line name.</summary>
-    /// <exception cref="CliException">Unknown name.</exception>
-    public static LabeledImageSet Split(Fer2013Splits splits, string name) => name switch
+    private static TrainingData FromFer(Fer2013Splits splits, Action<string> log)
     {
-        "train" => splits.Train,
-        "public-test" => splits.PublicTest,
-        "private-test" => splits.PrivateTest,
-        _ => throw new CliException($"unknown split '{name}'; expected train, public-test or private-test"),
-    };
+        foreach (var issue in splits.Issues)
+            log($"skipped: {issue.File}{(issue.Line > 0 ? ":" + issue.Line : "")}: {issue.Message}");
+        return new TrainingData(splits.Train, splits.PublicTest, splits.PrivateTest, "public-test", "private-test");
+    }
+
+    private static TrainingData Split(LabeledImageSet all)
+    {
+        var parts = StratifiedSplit.Split(all, 0.8, 0.1, 0.1, SplitSeed);
+        return new TrainingData(parts.Train, parts.Validation, parts.Test, "validation", "test");
+    }
+
+    private static TrainingData MatchClasses(TrainingData data, IReadOnlyList<string> classes, Action<string> log)
+    {
+        if (data.Train.ClassNames.SequenceEqual(classes)) return data;
+        var missing = classes.Where(c => !data.Train.ClassNames.Contains(c)).ToList();
+        if (missing.Count > 0)
+            throw new CliException($"the model's classes {string.Join(", ", missing)} are not in the data (which has {string.Join(", ", data.Train.ClassNames)})");
+        log($"keeping the model's {classes.Count} of the data's {data.Train.ClassNames.Count} classes: {string.Join(", ", classes)}");
+        return data with
+        {
+            Train = data.Train.SelectClasses(classes),
+            Validation = data.Validation.SelectClasses(classes),
+            Test = data.Test.SelectClasses(classes),
+        };
+    }
+
+    private static string Describe(LoadReport report) => report.FromCache
+        ? $"loaded {report.SourceFiles:N0} images from the cache {report.CacheFile} in {report.Elapsed.TotalSeconds:0.0} s"
+        : $"decoded {report.SourceFiles:N0} images in {report.Elapsed.TotalSeconds:0.0} s"
+          + (report.CacheFile != null ? $" (cached to {report.CacheFile})" : "")
+          + (report.CacheRejectReason != null ? $"; old cache rejected: {report.CacheRejectReason}" : "");
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NativeCnn.Data;
+using NativeCnn.Data.Augmentation;
 using NativeCnn.Data.Batching;
 using NativeCnn.Engine.Layers;
 using NativeCnn.Engine.Losses;
@@ -11,8 +12,9 @@ namespace NativeCnn.Trainer.Training;
 /// <summary>Hyper-parameters of a training run.</summary>
 /// <param name="Epochs">Passes over the training set.</param>
 /// <param name="BatchSize">Images per optimizer step.</param>
-/// <param name="Seed">Seeds weight initialisation, shuffling and dropout.</param>
-public sealed record TrainingOptions(int Epochs, int BatchSize, ulong Seed);
+/// <param name="Seed">Seeds weight initialisation, shuffling, dropout and augmentation.</param>
+/// <param name="Augmentation">Keras ImageDataGenerator-style random transforms of training images, or null for none.</param>
+public sealed record TrainingOptions(int Epochs, int BatchSize, ulong Seed, AugmentationOptions? Augmentation = null);
 
 /// <summary>Live numbers after each batch, for progress display.</summary>
 /// <param name="Epoch">1-based epoch.</param>
@@ -51,6 +53,7 @@ public sealed class TrainingLoop : IDisposable
     private readonly BatchTensors _tensors;
     private readonly SoftmaxCrossEntropyLoss _loss = new();
     private readonly Evaluator _evaluator;
+    private readonly ImageAugmenter? _augmenter;
 
     /// <summary>Prepares a run; the model's classes must match the data's.</summary>
     /// <exception cref="CliException">Classes differ, or the batch size is not positive.</exception>
@@ -67,6 +70,11 @@ public sealed class TrainingLoop : IDisposable
         _sampler = new BatchSampler(train.Count, options.BatchSize, unchecked((int)options.Seed));
         _tensors = new BatchTensors(model.Device, model.InputShape);
         _evaluator = new Evaluator(model);
+        if (options.Augmentation is { IsIdentity: false } augmentation)
+        {
+            augmentation.Validate();
+            _augmenter = new ImageAugmenter(augmentation, options.Seed);
+        }
     }
 
     /// <summary>Batches per epoch.</summary>
@@ -79,7 +87,9 @@ public sealed class TrainingLoop : IDisposable
         double lossSum = 0;
         long correct = 0, seen = 0;
         int done = 0;
-        using (var prefetcher = new Prefetcher(_train, _sampler, epoch - 1))
+        // Augmentation runs on the prefetch thread, overlapping the previous batch's math.
+        var transform = _augmenter?.ForEpoch(epoch - 1, _train.Channels, _train.Height, _train.Width);
+        using (var prefetcher = new Prefetcher(_train, _sampler, epoch - 1, transform: transform))
         {
             foreach (var batch in prefetcher)
             {
