@@ -255,12 +255,12 @@ public static class Fer2013FolderReader
     private sealed class DecodeWorker : IDisposable
     {
         private readonly TurboJpeg jpeg = new();
-        private byte[] fileBuffer = new byte[4096];
+        private readonly Imaging.ReusableFileReader files = new();
         private byte[] gray = new byte[Fer2013Classes.ImageSize * Fer2013Classes.ImageSize];
 
         public void DecodeInto(string path, Span<float> destination, int height, int width, bool allowResize)
         {
-            ReadOnlySpan<byte> data = ReadFile(path);
+            ReadOnlySpan<byte> data = files.Read(path);
             (int w, int h) = jpeg.ReadSize(data, path);
             if ((h != height || w != width) && !allowResize)
             {
@@ -272,31 +272,6 @@ public static class Fer2013FolderReader
             }
             jpeg.DecodeGray(data, w, h, gray, path);
             Resize.GrayToUnitFloats(gray.AsSpan(0, w * h), h, w, destination, height, width);
-        }
-
-        private ReadOnlySpan<byte> ReadFile(string path)
-        {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            long length = RandomAccess.GetLength(handle);
-            if (length > int.MaxValue)
-            {
-                throw new DatasetException($"Image '{path}' is {length} bytes, too large for an image.");
-            }
-            if (fileBuffer.Length < length)
-            {
-                fileBuffer = new byte[Math.Max(length, fileBuffer.Length * 2)];
-            }
-            int total = 0;
-            while (total < length)
-            {
-                int n = RandomAccess.Read(handle, fileBuffer.AsSpan(total, (int)length - total), total);
-                if (n == 0)
-                {
-                    break;
-                }
-                total += n;
-            }
-            return fileBuffer.AsSpan(0, total);
         }
 
         public void Dispose() => jpeg.Dispose();

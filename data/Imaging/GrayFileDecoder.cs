@@ -20,7 +20,7 @@ internal readonly record struct DecodeFailure(ImageFormat Format, string Message
 internal sealed class GrayFileDecoder : IDisposable
 {
     private TurboJpeg? jpeg;
-    private byte[] fileBuffer = new byte[1 << 16];
+    private readonly ReusableFileReader files = new();
     private byte[] gray = new byte[1 << 16];
     private float[]? resizeScratch;
 
@@ -30,7 +30,7 @@ internal sealed class GrayFileDecoder : IDisposable
     /// <exception cref="UnauthorizedAccessException">The file cannot be opened.</exception>
     public DecodeFailure? TryDecodeInto(string path, Span<float> destination, int height, int width)
     {
-        ReadOnlySpan<byte> data = ReadFile(path);
+        ReadOnlySpan<byte> data = files.Read(path);
         ImageFormat format = ImageFormatSniffer.Detect(data);
         try
         {
@@ -69,29 +69,4 @@ internal sealed class GrayFileDecoder : IDisposable
 
     private static string Hex(ReadOnlySpan<byte> data) =>
         Convert.ToHexString(data[..Math.Min(data.Length, 8)]);
-
-    private ReadOnlySpan<byte> ReadFile(string path)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        long length = RandomAccess.GetLength(handle);
-        if (length > int.MaxValue / 2)
-        {
-            throw new IOException($"'{path}' is {length} bytes, too large for an image.");
-        }
-        if (fileBuffer.Length < length)
-        {
-            fileBuffer = new byte[Math.Max(length, fileBuffer.Length * 2L)];
-        }
-        int total = 0;
-        while (total < length)
-        {
-            int n = RandomAccess.Read(handle, fileBuffer.AsSpan(total, (int)length - total), total);
-            if (n == 0)
-            {
-                break;
-            }
-            total += n;
-        }
-        return fileBuffer.AsSpan(0, total);
-    }
 }
