@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using NativeCnn.Engine.Devices.Cpu;
+using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Layers;
 using NativeCnn.Engine.Losses;
 using NativeCnn.Engine.Models;
@@ -11,7 +11,7 @@ namespace NativeCnn.Bench;
 
 /// <summary>
 /// `dotnet run -c Release --project bench -- train-throughput [--models a,b] [--batch 64] [--infer-batch 256]
-/// [--steps 10] [--repeats 5] [--json]`: images per second of a full training step (forward, fused loss,
+/// [--steps 10] [--repeats 5] [--device cpu|opencl[:N]|cuda[:N]] [--json]`: images per second of a full training step (forward, fused loss,
 /// backward, Adam) and of inference, per seed model, on random 48x48 inputs, as the median of several timed
 /// rounds after a warm-up (the machine is shared), plus the process's peak resident memory.
 /// </summary>
@@ -34,18 +34,19 @@ public static class TrainingThroughput
         int batch = int.Parse(Arg("--batch", "64")), inferBatch = int.Parse(Arg("--infer-batch", "256"));
         int steps = int.Parse(Arg("--steps", "10")), repeats = int.Parse(Arg("--repeats", "5"));
         bool json = args.Contains("--json");
+        string device = Arg("--device", "cpu");
         if (!json) Console.WriteLine($"{"model",-16} {"train img/s",12} {"infer img/s",12} {"peak RSS MiB",13}   (batch {batch} / {inferBatch}, median of {repeats} x {steps} steps)");
         foreach (var name in models)
         {
-            var r = Measure(name, batch, inferBatch, steps, repeats);
+            var r = Measure(name, device, batch, inferBatch, steps, repeats);
             Console.WriteLine(json ? JsonSerializer.Serialize(r) : $"{r.Model,-16} {r.TrainImagesPerSecond,12:F1} {r.InferenceImagesPerSecond,12:F1} {r.PeakResidentMiB,13:F0}");
         }
     }
 
     /// <summary>Measures one model.</summary>
-    public static Result Measure(string name, int batch, int inferBatch, int steps, int repeats)
+    public static Result Measure(string name, string deviceName, int batch, int inferBatch, int steps, int repeats)
     {
-        using var device = new CpuDevice();
+        using var device = DeviceFactory.Create(deviceName);
         using var model = Sequential.Build(ArchitectureSpec.Load(ModelPath(name)), device, seed: 1);
         var random = new Random(1);
         using var x = Inputs(device, model, batch, random);
@@ -60,13 +61,13 @@ public static class TrainingThroughput
             model.Backward(loss.Gradient);
             adam.Step(model.Parameters);
         }
-        double train = MedianRate(Step, batch, steps, repeats);
+        double train = MedianRate(Step, device.Synchronize, batch, steps, repeats);
         using var xi = Inputs(device, model, inferBatch, random);
-        double infer = MedianRate(() => model.Predict(xi), inferBatch, Math.Max(1, steps / 2), repeats);
+        double infer = MedianRate(() => model.Predict(xi), device.Synchronize, inferBatch, Math.Max(1, steps / 2), repeats);
         return new Result(name, batch, train, inferBatch, infer, PeakResidentMiB());
     }
 
-    private static Tensor Inputs(CpuDevice device, Sequential model, int n, Random random)
+    private static Tensor Inputs(Device device, Sequential model, int n, Random random)
     {
         var x = device.Allocate(DType.Float32, [n, .. model.InputShape]);
         var host = new float[x.Length];
@@ -75,14 +76,16 @@ public static class TrainingThroughput
         return x;
     }
 
-    private static double MedianRate(Action step, int imagesPerStep, int steps, int repeats)
+    private static double MedianRate(Action step, Action synchronize, int imagesPerStep, int steps, int repeats)
     {
         for (int i = 0; i < 3; i++) step(); // warm-up: JIT tiers, buffer allocation, packing workspaces
+        synchronize();
         var rates = new List<double>();
         for (int r = 0; r < repeats; r++)
         {
             var clock = Stopwatch.StartNew();
             for (int s = 0; s < steps; s++) step();
+            synchronize(); // a GPU queue must drain before the clock stops
             rates.Add(imagesPerStep * steps / clock.Elapsed.TotalSeconds);
         }
         rates.Sort();

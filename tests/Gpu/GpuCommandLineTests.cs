@@ -1,3 +1,4 @@
+using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Devices.OpenCl;
 using NativeCnn.Trainer.Cli;
 using NativeCnn.Trainer.Training;
@@ -35,7 +36,7 @@ public class GpuCommandLineTests
     [TestCase("cuda:99", "--device cuda:99: ")]
     public void Bad_device_names_are_clear_errors(string name, string expected)
     {
-        var e = Assert.Throws<CliException>(() => DeviceFactory.Create(name).Dispose());
+        var e = Assert.Throws<ArgumentException>(() => DeviceFactory.Create(name).Dispose());
         Assert.That(e!.Message, Does.Contain(expected));
     }
 

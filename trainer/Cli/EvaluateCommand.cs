@@ -1,3 +1,4 @@
+using NativeCnn.Engine.Devices;
 using System.CommandLine;
 using System.Text.Json;
 using NativeCnn.Engine.Serialization;

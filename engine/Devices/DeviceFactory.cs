@@ -1,11 +1,9 @@
-using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Devices.Cpu;
 using NativeCnn.Engine.Devices.Cuda;
 using NativeCnn.Engine.Devices.Gpu;
 using NativeCnn.Engine.Devices.OpenCl;
-using NativeCnn.Trainer.Training;
 
-namespace NativeCnn.Trainer.Cli;
+namespace NativeCnn.Engine.Devices;
 
 /// <summary>Creates the backend named by --device: <c>cpu</c>, <c>opencl[:N]</c> or <c>cuda[:N]</c>.</summary>
 public static class DeviceFactory
@@ -14,7 +12,7 @@ public static class DeviceFactory
     public static readonly string[] Names = ["cpu", "opencl", "opencl:N", "cuda", "cuda:N"];
 
     /// <summary>Creates the device.</summary>
-    /// <exception cref="CliException">Unknown device name, bad index, missing GPU runtime, or no such device.</exception>
+    /// <exception cref="ArgumentException">Unknown device name, bad index, missing GPU runtime, or no such device.</exception>
     public static Device Create(string name)
     {
         var (kind, index) = Parse(name);
@@ -30,7 +28,7 @@ public static class DeviceFactory
         }
         catch (GpuException e)
         {
-            throw new CliException($"--device {name}: {e.Message}");
+            throw new ArgumentException($"--device {name}: {e.Message}", e);
         }
     }
 
@@ -41,12 +39,12 @@ public static class DeviceFactory
         int colon = lower.IndexOf(':');
         string kind = colon < 0 ? lower : lower[..colon];
         if (kind is not ("cpu" or "opencl" or "cuda"))
-            throw new CliException($"unknown device '{name}'; available: {string.Join(", ", Names)}");
+            throw new ArgumentException($"unknown device '{name}'; available: {string.Join(", ", Names)}");
         if (colon < 0) return (kind, 0);
         if (kind == "cpu")
-            throw new CliException($"device '{name}': the cpu device takes no index (it uses every core)");
+            throw new ArgumentException($"device '{name}': the cpu device takes no index (it uses every core)");
         if (!int.TryParse(lower[(colon + 1)..], out int index) || index < 0)
-            throw new CliException($"device '{name}': expected {kind}:N with N a device number from 'nativecnn devices'");
+            throw new ArgumentException($"device '{name}': expected {kind}:N with N a device number from 'nativecnn devices'");
         return (kind, index);
     }
 }
