@@ -12,9 +12,22 @@ namespace NativeCnn.Bench;
 public static unsafe class GemmQuickReport
 {
     /// <summary>Runs the report and writes it to standard output.</summary>
-    /// <param name="args">Arguments after `gemm-quick`; `--headline` limits the report to the 1024^3 figure.</param>
+    /// <param name="args">Arguments after `gemm-quick`: `--headline` limits the report to the 1024^3 figure;
+    /// `--shape MxNxK` measures only that shape (1 and all threads), without the peak.</param>
     public static void Run(string[] args)
     {
+        int shapeAt = Array.IndexOf(args, "--shape");
+        if (shapeAt >= 0 && shapeAt + 1 < args.Length)
+        {
+            int[] mnk = args[shapeAt + 1].Split('x').Select(int.Parse).ToArray();
+            foreach (int t in new[] { 1, Environment.ProcessorCount })
+            {
+                Console.WriteLine($"{args[shapeAt + 1]} threads {t}: {Measure(mnk[0], mnk[1], mnk[2], t, runs: 11):F1} GFLOP/s");
+            }
+
+            return;
+        }
+
         bool headlineOnly = args.Contains("--headline");
         int cores = Environment.ProcessorCount;
         double peak1 = FmaPeak.OneCore();
