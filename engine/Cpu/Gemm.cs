@@ -67,6 +67,10 @@ public static unsafe class Gemm
     /// waking a pool thread (several microseconds) is not paid back.</summary>
     private const long ParallelThresholdMacs = 128L * 128 * 128;
 
+    /// <summary>Largest operand (bytes, packed) that threads pack once and share: half of L3, so that it stays
+    /// resident while both cores stream it.</summary>
+    private const long SharedPackLimitBytes = L3Bytes / 2;
+
     /// <summary>The micro-kernel families, from fastest to most portable.</summary>
     internal enum KernelKind
     {
@@ -151,7 +155,7 @@ public static unsafe class Gemm
         }
 
         var blocking = Blocking.For<T>(kernel);
-        var problem = new Problem<T>(transposeA, transposeB, alpha, a, lda, b, ldb, beta, c, ldc, k);
+        var problem = new Problem<T>(transposeA, transposeB, alpha, a, lda, b, ldb, beta, c, ldc, m, n, k);
 
         int threads = ThreadCount(maxThreads, m, n, k, blocking);
         if (threads <= 1)
@@ -160,7 +164,7 @@ public static unsafe class Gemm
             return;
         }
 
-        // One rectangle of C per thread. Split the longer side, so the operand every thread packs in full
+        // One rectangle of C per thread. Split the longer side, so the operand every thread needs in full
         // (B when splitting M, A when splitting N) is the smaller one; cut at multiples of the register tile so
         // no thread gets extra partial tiles.
         bool splitN = n > m;
@@ -168,8 +172,23 @@ public static unsafe class Gemm
         int unit = splitN ? blocking.NR : blocking.MR;
         int units = (extent + unit - 1) / unit;
         threads = Math.Min(threads, units);
-        var parts = new ParallelParts<T>(problem, blocking, splitN, m, n, unit, units, threads);
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, parts.Run);
+
+        // The shared operand is packed once, all threads packing a share of its panels, into a buffer of the
+        // calling thread (busy in Parallel.For meanwhile), when it fits comfortably in L3; otherwise every thread
+        // packs it for itself. Two Parallel.For calls, so the second phase starts only when packing is complete
+        // (a barrier inside one Parallel.For could deadlock: its iterations are not guaranteed to run concurrently).
+        long sharedElements = (long)k * (splitN ? RoundUp(m, blocking.MR) : RoundUp(n, blocking.NR));
+        T* shared = sharedElements * sizeof(T) <= SharedPackLimitBytes
+            ? (T*)Workspace.Current.Shared(sharedElements * sizeof(T))
+            : null;
+        var parts = new ParallelParts<T>(problem, blocking, splitN, unit, units, threads, shared);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        if (shared != null)
+        {
+            Parallel.For(0, threads, options, parts.PackShared);
+        }
+
+        Parallel.For(0, threads, options, parts.Run);
     }
 
     /// <summary>Checks the arguments of a GEMM call; shared with <see cref="GemmReference"/>.</summary>
@@ -245,7 +264,15 @@ public static unsafe class Gemm
     /// The blocked algorithm (see the class remarks) on the rectangle rows [i0, i1) x columns [j0, j1) of C,
     /// on the calling thread, with its thread-local packing buffers.
     /// </summary>
-    private static void Blocked<T>(in Problem<T> p, Blocking blk, int i0, int i1, int j0, int j1)
+    /// <param name="p">The GEMM arguments.</param>
+    /// <param name="blk">Register tile and cache blocks.</param>
+    /// <param name="i0">First row of the rectangle (a multiple of MR).</param>
+    /// <param name="i1">End of the rows.</param>
+    /// <param name="j0">First column of the rectangle (a multiple of NR).</param>
+    /// <param name="j1">End of the columns.</param>
+    /// <param name="sharedA">All of op(A) already packed (see <see cref="PackShared{T}"/>), or null to pack here.</param>
+    /// <param name="sharedB">All of op(B) already packed, or null to pack here.</param>
+    private static void Blocked<T>(in Problem<T> p, Blocking blk, int i0, int i1, int j0, int j1, T* sharedA = null, T* sharedB = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = i1 - i0, n = j1 - j0, k = p.K;
@@ -276,21 +303,25 @@ public static unsafe class Gemm
 
                 // Later rank-KC updates accumulate onto the earlier ones.
                 T beta = pc == 0 ? p.Beta : T.One;
-                PackPanels(p.B + jc * bRow + pc * bCol, bRow, bCol, ncCur, kcCur, nr, packedB);
+                T* bBlock = sharedB != null
+                    ? sharedB + SharedOffset(pc, RoundUp(p.N, nr), jc, kcCur)
+                    : PackPanels(p.B + jc * bRow + pc * bCol, bRow, bCol, ncCur, kcCur, nr, packedB);
 
                 for (int ic = i0; ic < i1; ic += mc)
                 {
                     int mcCur = Math.Min(mc, i1 - ic);
-                    PackPanels(p.A + ic * aRow + pc * aCol, aRow, aCol, mcCur, kcCur, mr, packedA);
+                    T* aBlock = sharedA != null
+                        ? sharedA + SharedOffset(pc, RoundUp(p.M, mr), ic, kcCur)
+                        : PackPanels(p.A + ic * aRow + pc * aCol, aRow, aCol, mcCur, kcCur, mr, packedA);
 
                     for (int jr = 0; jr < ncCur; jr += nr)
                     {
                         int nrCur = Math.Min(nr, ncCur - jr);
-                        T* bPanel = packedB + (long)jr * kcCur;
+                        T* bPanel = bBlock + (long)jr * kcCur;
                         for (int ir = 0; ir < mcCur; ir += mr)
                         {
                             int mrCur = Math.Min(mr, mcCur - ir);
-                            T* aPanel = packedA + (long)ir * kcCur;
+                            T* aPanel = aBlock + (long)ir * kcCur;
                             T* cTile = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
                             PrefetchTile(cTile, p.Ldc, mrCur, nrCur * sizeof(T));
                             if (mrCur == mr && nrCur == nr)
@@ -352,9 +383,11 @@ public static unsafe class Gemm
     /// i.e. for each p the w elements the micro-kernel needs at step p are adjacent. The last panel is padded with
     /// zeros up to w rows.
     /// </summary>
-    private static void PackPanels<T>(T* x, long rowStride, long colStride, int rows, int depth, int w, T* dst)
+    /// <returns><paramref name="dst"/>.</returns>
+    private static T* PackPanels<T>(T* x, long rowStride, long colStride, int rows, int depth, int w, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T* packed = dst;
         if (rowStride == 1)
         {
             // X's rows are adjacent in memory, so step p of every panel comes from one contiguous source line
@@ -376,7 +409,7 @@ public static unsafe class Gemm
                 }
             }
 
-            return;
+            return packed;
         }
 
         // Each row of X is contiguous along p (colStride == 1): packing is a transpose. For each panel, visit its h
@@ -425,7 +458,29 @@ public static unsafe class Gemm
                 }
             }
         }
+
+        return packed;
     }
+
+    /// <summary>
+    /// Packs rows [r0, r1) (multiples of the panel width, or r1 = the full extent) of a whole operand, every rank-KC
+    /// block of it, into the shared layout read by <see cref="Blocked{T}"/>: block pc (depth kc) starts at element
+    /// pc * extentPadded, and within it the panel holding row r starts at r * kc (see <see cref="SharedOffset"/>).
+    /// </summary>
+    private static void PackShared<T>(T* x, long rowStride, long colStride, int r0, int r1, int extent, int k, int kc, int w, T* shared)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int extentPadded = RoundUp(extent, w);
+        for (int pc = 0; pc < k; pc += kc)
+        {
+            int kcCur = Math.Min(kc, k - pc);
+            PackPanels(x + r0 * rowStride + pc * colStride, rowStride, colStride, r1 - r0, kcCur, w, shared + SharedOffset(pc, extentPadded, r0, kcCur));
+        }
+    }
+
+    /// <summary>Offset in a shared packed operand of the panel starting at row <paramref name="row"/> (a multiple
+    /// of the panel width) of the rank-KC block starting at depth <paramref name="pc"/> with depth <paramref name="kc"/>.</summary>
+    private static long SharedOffset(int pc, int extentPadded, int row, int kc) => ((long)pc * extentPadded) + ((long)row * kc);
 
     /// <summary>Copies <paramref name="count"/> contiguous elements with the widest vectors that fit; the last vector
     /// is aligned to the end of the run and may overlap the previous one (e.g. 14 floats = two 8-float vectors).</summary>
@@ -752,9 +807,11 @@ public static unsafe class Gemm
 
     /// <summary>The arguments of one GEMM call, passed by reference through the blocked loops and to threads.</summary>
     private readonly struct Problem<T>(
-        bool transposeA, bool transposeB, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, int k)
+        bool transposeA, bool transposeB, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, int m, int n, int k)
         where T : unmanaged
     {
+        public readonly int M = m;
+        public readonly int N = n;
         public readonly bool TransposeA = transposeA;
         public readonly bool TransposeB = transposeB;
         public readonly T Alpha = alpha;
@@ -768,25 +825,54 @@ public static unsafe class Gemm
         public readonly int K = k;
     }
 
-    /// <summary>One thread's share of a parallel GEMM: a band of C (rows or columns) cut at register-tile multiples.</summary>
+    /// <summary>One thread's share of a parallel GEMM: a band of C (rows or columns) cut at register-tile multiples,
+    /// and (when <paramref name="shared"/> is not null) a share of the packing of the operand all bands need.</summary>
     private sealed class ParallelParts<T>(
-        Problem<T> problem, Blocking blocking, bool splitN, int m, int n, int unit, int units, int parts)
+        Problem<T> problem, Blocking blocking, bool splitN, int unit, int units, int parts, T* shared)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run(int part)
+        /// <summary>Phase 1 (optional): pack this part's share of the panels of the shared operand
+        /// (A when splitting N, B when splitting M).</summary>
+        public void PackShared(int part)
         {
-            // Part q gets register tiles [q * units / parts, (q + 1) * units / parts).
-            int start = (int)((long)part * units / parts) * unit;
-            int end = (int)Math.Min((long)(part + 1) * units / parts * unit, splitN ? n : m);
+            var p = problem;
+            int kc = BalancedBlock(p.K, blocking.KC, 1);
             if (splitN)
             {
-                Blocked(in problem, blocking, 0, m, start, end);
+                int panels = (p.M + blocking.MR - 1) / blocking.MR;
+                (int r0, int r1) = Share(part, panels, blocking.MR, p.M);
+                long aRow = p.TransposeA ? 1 : p.Lda, aCol = p.TransposeA ? p.Lda : 1;
+                Gemm.PackShared(p.A, aRow, aCol, r0, r1, p.M, p.K, kc, blocking.MR, shared);
             }
             else
             {
-                Blocked(in problem, blocking, start, end, 0, n);
+                int panels = (p.N + blocking.NR - 1) / blocking.NR;
+                (int r0, int r1) = Share(part, panels, blocking.NR, p.N);
+                long bRow = p.TransposeB ? p.Ldb : 1, bCol = p.TransposeB ? 1 : p.Ldb;
+                Gemm.PackShared(p.B, bRow, bCol, r0, r1, p.N, p.K, kc, blocking.NR, shared);
             }
         }
+
+        /// <summary>Phase 2: the blocked algorithm on this part's band of C.</summary>
+        public void Run(int part)
+        {
+            var p = problem;
+            if (splitN)
+            {
+                (int start, int end) = Share(part, units, unit, p.N);
+                Blocked(in problem, blocking, 0, p.M, start, end, sharedA: shared);
+            }
+            else
+            {
+                (int start, int end) = Share(part, units, unit, p.M);
+                Blocked(in problem, blocking, start, end, 0, p.N, sharedB: shared);
+            }
+        }
+
+        /// <summary>Part q of <paramref name="count"/> units of <paramref name="size"/> elements gets units
+        /// [q * count / parts, (q + 1) * count / parts), clipped to <paramref name="extent"/>.</summary>
+        private (int Start, int End) Share(int part, int count, int size, int extent) =>
+            ((int)((long)part * count / parts) * size, (int)Math.Min((long)(part + 1) * count / parts * size, extent));
     }
 
     /// <summary>
@@ -798,7 +884,7 @@ public static unsafe class Gemm
         [ThreadStatic]
         private static Workspace? current;
 
-        private Buffer packedA, packedB, tile;
+        private Buffer packedA, packedB, tile, shared;
 
         /// <summary>The calling thread's workspace.</summary>
         public static Workspace Current => current ??= new Workspace();
@@ -808,11 +894,15 @@ public static unsafe class Gemm
             packedA.Free();
             packedB.Free();
             tile.Free();
+            shared.Free();
         }
 
         public void* PackedA(int bytes) => packedA.Ensure(bytes);
 
         public void* PackedB(int bytes) => packedB.Ensure(bytes);
+
+        /// <summary>The buffer for an operand packed once and read by all threads of one parallel call.</summary>
+        public void* Shared(long bytes) => shared.Ensure(bytes);
 
         public void* Tile(int bytes) => tile.Ensure(bytes);
 
@@ -821,7 +911,7 @@ public static unsafe class Gemm
             private void* pointer;
             private nuint size;
 
-            public void* Ensure(int bytes)
+            public void* Ensure(long bytes)
             {
                 if ((nuint)bytes > size)
                 {
