@@ -71,6 +71,9 @@ public static unsafe class Gemm
     /// resident while both cores stream it.</summary>
     private const long SharedPackLimitBytes = L3Bytes / 2;
 
+    /// <summary>Bands of C per thread when the shared operand is packed once (dynamic load balancing).</summary>
+    private const int BandsPerThread = 4;
+
     /// <summary>
     /// Up to this many rows (m of the calling thread's rectangle), a non-transposed B is read in place rather than
     /// packed. Measured on one Zen 5 core (CPU-time medians): conv 64x288x(8*576) 150 -> 210 GFLOP/s,
@@ -188,14 +191,18 @@ public static unsafe class Gemm
         T* shared = sharedElements * sizeof(T) <= SharedPackLimitBytes
             ? (T*)Workspace.Current.Shared(sharedElements * sizeof(T))
             : null;
-        var parts = new ParallelParts<T>(problem, blocking, splitN, unit, units, threads, shared);
+        // With the shared operand packed once, cutting C into more bands than threads costs nothing extra (each band
+        // packs only its own rows of the other operand), and Parallel.For hands the bands out dynamically: if
+        // other work on the machine slows one core, the other thread takes more bands instead of waiting.
+        int count = shared != null ? Math.Min(units, threads * BandsPerThread) : threads;
+        var parts = new ParallelParts<T>(problem, blocking, splitN, unit, units, count, shared);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
         if (shared != null)
         {
-            Parallel.For(0, threads, options, parts.PackShared);
+            Parallel.For(0, count, options, parts.PackShared);
         }
 
-        Parallel.For(0, threads, options, parts.Run);
+        Parallel.For(0, count, options, parts.Run);
     }
 
     /// <summary>Checks the arguments of a GEMM call; shared with <see cref="GemmReference"/>.</summary>
