@@ -26,6 +26,11 @@ public static unsafe class GemmQuickReport
         if (shapeAt >= 0 && shapeAt + 1 < args.Length)
         {
             int[] mnk = args[shapeAt + 1].Split('x').Select(int.Parse).ToArray();
+            using (new SgemmRun(mnk[0], mnk[1], mnk[2], 1))
+            {
+                // Warm-up only (JIT tiering), see below.
+            }
+
             foreach (int threads in new[] { 1, cores })
             {
                 using var gemm = new SgemmRun(mnk[0], mnk[1], mnk[2], threads);
@@ -33,6 +38,16 @@ public static unsafe class GemmQuickReport
             }
 
             return;
+        }
+
+        // Warm-up: let the tiered JIT promote the GEMM code paths (small and large, 1 and all threads) to optimised
+        // code before anything is timed; otherwise the first shape measures tier-0 code.
+        foreach (var (m, n, k) in new[] { (64, 64, 64), (1024, 1024, 1024), (64, 4608, 288) })
+        {
+            foreach (int threads in new[] { 1, cores })
+            {
+                using var warm = new SgemmRun(m, n, k, threads);
+            }
         }
 
         double peak1 = FmaPeak.OneCore();
@@ -109,7 +124,7 @@ public static unsafe class GemmQuickReport
 
             long t0 = Stopwatch.GetTimestamp();
             int reps = 0;
-            while (reps < 3 || Stopwatch.GetElapsedTime(t0).TotalSeconds < 0.2)
+            while (reps < 3 || Stopwatch.GetElapsedTime(t0).TotalSeconds < 0.3)
             {
                 Call();
                 reps++;
