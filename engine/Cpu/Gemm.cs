@@ -28,21 +28,23 @@ namespace NativeCnn.Engine.Cpu;
 /// <para>
 /// Packing copies every operand into the order the micro-kernel reads it (unit stride, 64-byte aligned),
 /// so one micro-kernel serves all four transpose combinations, and edge panels are padded with zeros so the
-/// micro-kernel never needs a bounds check. Partial tiles (m % MR, n % NR) are written back through the
-/// tile buffer, which the micro-kernel always fills.
+/// micro-kernel never needs a bounds check. Full tiles are updated (alpha, beta) straight from the accumulator
+/// registers; partial tiles (m % MR, n % NR) are computed whole into a small tile buffer and copied out.
 /// </para>
 /// <para>
-/// Micro-kernels: with AVX-512 (<see cref="Vector512.IsHardwareAccelerated"/>) MR = 14 rows x NR = 2 vectors
-/// (32 floats / 16 doubles): 28 accumulators + 2 B vectors of the 32 zmm registers, the A element is a
-/// broadcast memory operand. 28 independent FMA chains cover the FMA latency (4 cycles) times the two
-/// 512-bit FMA pipes of Zen 5 more than three times over. Without AVX-512, a Vector256 kernel with
+/// Micro-kernels: with AVX-512 (<see cref="Vector512.IsHardwareAccelerated"/>) MR = 6 rows x NR = 4 vectors
+/// (64 floats / 32 doubles): 24 accumulators + 4 B vectors + 1 broadcast A element of the 32 zmm registers.
+/// 24 independent FMA chains cover the FMA latency (4 cycles) times the two 512-bit FMA pipes of Zen 5 three
+/// times over. (A 14 x 2-vector tile, 28 accumulators, was measured too: equal at 1024^3 but 10-20% slower on
+/// the seed models' 64- and 128-row GEMMs, which it covers with 70 and 140 rows.) Without AVX-512, a Vector256 kernel with
 /// MR = 6 x NR = 2 vectors (12 accumulators of 16 ymm registers, the classic Haswell shape); without SIMD,
 /// a scalar 4 x 4 kernel.
 /// </para>
 /// <para>
-/// Threads: C is cut into one rectangle per thread (along N when n &gt; m, else along M, at multiples of
-/// NR / MR) and each thread runs the whole blocked algorithm on its rectangle with its own packing buffers,
-/// so threads never synchronise. Small problems run on the calling thread.
+/// Threads: C is cut into bands (along N when n &gt; m, else along M, at multiples of NR / MR) and each thread
+/// runs the whole blocked algorithm on its bands with its own packing buffers. The operand every band needs in
+/// full (B for bands of rows, A for bands of columns) is packed once, cooperatively, in a first parallel phase
+/// when it fits in half of L3. Small problems run on the calling thread.
 /// </para>
 /// </remarks>
 public static unsafe class Gemm
@@ -55,11 +57,11 @@ public static unsafe class Gemm
     /// <summary>
     /// Depth of a rank-KC update, in elements. Each micro-kernel call reads and writes its C tile once
     /// (2 * MR vectors each way) for KC * MR * 2 FMAs, so a deep KC amortises the C traffic; and every extra
-    /// rank-KC pass over C costs another read-modify-write of all of C. The KC x NR packed B panel (512 x 128 bytes
-    /// = 64 KiB) is then larger than the 48 KiB L1d, but the micro-kernel reads it sequentially at 128 bytes per
-    /// 14 cycles, which the L2 prefetcher sustains easily (the MR x KC A panel, 28 KiB, stays in L1).
-    /// Measured on Zen 5 at 1024^3, KC = 256 / 512 / 1024 gave about 203 / 218 / 225 GFLOP/s on one core; 512 keeps
-    /// packed A (MC x KC) at a useful height within half of L2.
+    /// rank-KC pass over C costs another read-modify-write of all of C. The KC x NR packed B panel (512 x 256 bytes
+    /// = 128 KiB) is then larger than the 48 KiB L1d, but the micro-kernel reads it sequentially at 256 bytes per
+    /// 12 cycles, which the L2 prefetcher sustains easily (the MR x KC A panel, 12 KiB, stays in L1).
+    /// Measured on Zen 5 at 1024^3 (with the earlier 14 x 2-vector kernel), KC = 256 / 512 / 1024 gave about
+    /// 203 / 218 / 225 GFLOP/s on one core; 512 keeps packed A (MC x KC) at a useful height within half of L2.
     /// </summary>
     private const int DefaultKC = 512;
 
@@ -76,7 +78,7 @@ public static unsafe class Gemm
 
     /// <summary>
     /// Up to this many rows (m of the calling thread's rectangle), a non-transposed B is read in place rather than
-    /// packed. Measured on one Zen 5 core (CPU-time medians): conv 64x288x(8*576) 150 -> 210 GFLOP/s,
+    /// packed. Measured on one Zen 5 core (CPU-time medians, with the earlier 14 x 2-vector kernel): conv 64x288x(8*576) 150 -> 210 GFLOP/s,
     /// conv 128x1600x(8*576) 173 -> 178, dense 64x9216x512 157 -> 153 (B rows 2 KiB apart alias in L1).
     /// </summary>
     private const int DirectBMaxRows = 128;
@@ -90,7 +92,7 @@ public static unsafe class Gemm
         /// <summary>Vector256 kernel, 6 rows x 2 vectors.</summary>
         Vector256,
 
-        /// <summary>Vector512 kernel, 14 rows x 2 vectors.</summary>
+        /// <summary>Vector512 kernel, 6 rows x 4 vectors.</summary>
         Vector512,
     }
 
@@ -618,59 +620,52 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>Vector512 micro-kernel, MR = 14 x NR = 2 vectors (32 floats / 16 doubles); contract as
-    /// <see cref="MicroKernel{T}"/>. a: packed panel (kc steps of 14 elements), b: kc steps of 2 vectors.</summary>
-    /// <remarks>Register budget (32 zmm): 28 accumulators + 2 B vectors + 1 broadcast A element. Per step: 2 vector
-    /// loads, 14 broadcasts, 28 FMAs, i.e. 14 cycles at 2 FMAs per cycle, with loads well under the 2-3 per cycle
-    /// limit. The JIT keeps all 28 accumulators in registers (checked with DOTNET_JitDisasm).</remarks>
+    /// <summary>Vector512 micro-kernel, MR = 6 x NR = 4 vectors (64 floats / 32 doubles); contract as
+    /// <see cref="MicroKernel{T}"/>. a: packed panel (kc steps of 6 elements), b: kc steps of 4 vectors.</summary>
+    /// <remarks>Register budget (32 zmm): 24 accumulators + 4 B vectors + 1 broadcast A element. Per step: 4 vector
+    /// loads, 6 broadcasts, 24 FMAs, i.e. 12 cycles at 2 FMAs per cycle, with loads well under the 2 per cycle
+    /// limit. The JIT keeps all accumulators in registers, no spills (checked with DOTNET_JitDisasm).</remarks>
     private static void MicroKernel512<T>(int kc, T* a, T* b, int bStride, T* c, int ldc, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int mr = 14;
+        const int mr = 6;
         int l = Vector512<T>.Count;
-        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
-        Vector512<T> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
-        Vector512<T> cc0 = default, cc1 = default, cd0 = default, cd1 = default;
+        Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<T> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<T> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<T> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<T> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector512<T> c50 = default, c51 = default, c52 = default, c53 = default;
 
         for (int p = 0; p < kc; p++, a += mr, b += bStride)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + l);
-            c00 = Fma(Vector512.Create(a[0]), b0, c00); c01 = Fma(Vector512.Create(a[0]), b1, c01);
-            c10 = Fma(Vector512.Create(a[1]), b0, c10); c11 = Fma(Vector512.Create(a[1]), b1, c11);
-            c20 = Fma(Vector512.Create(a[2]), b0, c20); c21 = Fma(Vector512.Create(a[2]), b1, c21);
-            c30 = Fma(Vector512.Create(a[3]), b0, c30); c31 = Fma(Vector512.Create(a[3]), b1, c31);
-            c40 = Fma(Vector512.Create(a[4]), b0, c40); c41 = Fma(Vector512.Create(a[4]), b1, c41);
-            c50 = Fma(Vector512.Create(a[5]), b0, c50); c51 = Fma(Vector512.Create(a[5]), b1, c51);
-            c60 = Fma(Vector512.Create(a[6]), b0, c60); c61 = Fma(Vector512.Create(a[6]), b1, c61);
-            c70 = Fma(Vector512.Create(a[7]), b0, c70); c71 = Fma(Vector512.Create(a[7]), b1, c71);
-            c80 = Fma(Vector512.Create(a[8]), b0, c80); c81 = Fma(Vector512.Create(a[8]), b1, c81);
-            c90 = Fma(Vector512.Create(a[9]), b0, c90); c91 = Fma(Vector512.Create(a[9]), b1, c91);
-            ca0 = Fma(Vector512.Create(a[10]), b0, ca0); ca1 = Fma(Vector512.Create(a[10]), b1, ca1);
-            cb0 = Fma(Vector512.Create(a[11]), b0, cb0); cb1 = Fma(Vector512.Create(a[11]), b1, cb1);
-            cc0 = Fma(Vector512.Create(a[12]), b0, cc0); cc1 = Fma(Vector512.Create(a[12]), b1, cc1);
-            cd0 = Fma(Vector512.Create(a[13]), b0, cd0); cd1 = Fma(Vector512.Create(a[13]), b1, cd1);
+            var b2 = Vector512.Load(b + 2 * l);
+            var b3 = Vector512.Load(b + 3 * l);
+            var ai = Vector512.Create(a[0]);
+            c00 = Fma(ai, b0, c00); c01 = Fma(ai, b1, c01); c02 = Fma(ai, b2, c02); c03 = Fma(ai, b3, c03);
+            ai = Vector512.Create(a[1]);
+            c10 = Fma(ai, b0, c10); c11 = Fma(ai, b1, c11); c12 = Fma(ai, b2, c12); c13 = Fma(ai, b3, c13);
+            ai = Vector512.Create(a[2]);
+            c20 = Fma(ai, b0, c20); c21 = Fma(ai, b1, c21); c22 = Fma(ai, b2, c22); c23 = Fma(ai, b3, c23);
+            ai = Vector512.Create(a[3]);
+            c30 = Fma(ai, b0, c30); c31 = Fma(ai, b1, c31); c32 = Fma(ai, b2, c32); c33 = Fma(ai, b3, c33);
+            ai = Vector512.Create(a[4]);
+            c40 = Fma(ai, b0, c40); c41 = Fma(ai, b1, c41); c42 = Fma(ai, b2, c42); c43 = Fma(ai, b3, c43);
+            ai = Vector512.Create(a[5]);
+            c50 = Fma(ai, b0, c50); c51 = Fma(ai, b1, c51); c52 = Fma(ai, b2, c52); c53 = Fma(ai, b3, c53);
         }
 
         var va = Vector512.Create(alpha);
         var vb = Vector512.Create(beta);
         bool readC = beta != T.Zero;
-        StoreRow(c + 0 * ldc, c00, c01, va, vb, readC);
-        StoreRow(c + 1 * ldc, c10, c11, va, vb, readC);
-        StoreRow(c + 2 * ldc, c20, c21, va, vb, readC);
-        StoreRow(c + 3 * ldc, c30, c31, va, vb, readC);
-        StoreRow(c + 4 * ldc, c40, c41, va, vb, readC);
-        StoreRow(c + 5 * ldc, c50, c51, va, vb, readC);
-        StoreRow(c + 6 * ldc, c60, c61, va, vb, readC);
-        StoreRow(c + 7 * ldc, c70, c71, va, vb, readC);
-        StoreRow(c + 8 * ldc, c80, c81, va, vb, readC);
-        StoreRow(c + 9 * ldc, c90, c91, va, vb, readC);
-        StoreRow(c + 10 * ldc, ca0, ca1, va, vb, readC);
-        StoreRow(c + 11 * ldc, cb0, cb1, va, vb, readC);
-        StoreRow(c + 12 * ldc, cc0, cc1, va, vb, readC);
-        StoreRow(c + 13 * ldc, cd0, cd1, va, vb, readC);
+        StoreRow(c + 0 * ldc, c00, c01, va, vb, readC); StoreRow(c + 0 * ldc + 2 * l, c02, c03, va, vb, readC);
+        StoreRow(c + 1 * ldc, c10, c11, va, vb, readC); StoreRow(c + 1 * ldc + 2 * l, c12, c13, va, vb, readC);
+        StoreRow(c + 2 * ldc, c20, c21, va, vb, readC); StoreRow(c + 2 * ldc + 2 * l, c22, c23, va, vb, readC);
+        StoreRow(c + 3 * ldc, c30, c31, va, vb, readC); StoreRow(c + 3 * ldc + 2 * l, c32, c33, va, vb, readC);
+        StoreRow(c + 4 * ldc, c40, c41, va, vb, readC); StoreRow(c + 4 * ldc + 2 * l, c42, c43, va, vb, readC);
+        StoreRow(c + 5 * ldc, c50, c51, va, vb, readC); StoreRow(c + 5 * ldc + 2 * l, c52, c53, va, vb, readC);
     }
 
     /// <summary>Vector256 micro-kernel, MR = 6 x NR = 2 vectors (16 floats / 8 doubles); contract as
@@ -820,7 +815,7 @@ public static unsafe class Gemm
         {
             (int mr, int nr) = kernel switch
             {
-                KernelKind.Vector512 => (14, 2 * Vector512<T>.Count),
+                KernelKind.Vector512 => (6, 4 * Vector512<T>.Count),
                 KernelKind.Vector256 => (6, 2 * Vector256<T>.Count),
                 _ => (ScalarTile, ScalarTile),
             };
