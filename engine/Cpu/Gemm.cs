@@ -28,17 +28,18 @@ namespace NativeCnn.Engine.Cpu;
 /// <para>
 /// Packing copies every operand into the order the micro-kernel reads it (unit stride, 64-byte aligned),
 /// so one micro-kernel serves all four transpose combinations, and edge panels are padded with zeros so the
-/// micro-kernel never needs a bounds check. Full tiles are updated (alpha, beta) straight from the accumulator
+/// micro-kernel never needs a bounds check. (One exception: for thin problems a non-transposed B is read in place,
+/// see <see cref="DirectBMaxRows"/>.) Full tiles are updated (alpha, beta) straight from the accumulator
 /// registers; partial tiles (m % MR, n % NR) are computed whole into a small tile buffer and copied out.
 /// </para>
 /// <para>
 /// Micro-kernels: with AVX-512 (<see cref="Vector512.IsHardwareAccelerated"/>) MR = 6 rows x NR = 4 vectors
 /// (64 floats / 32 doubles): 24 accumulators + 4 B vectors + 1 broadcast A element of the 32 zmm registers.
 /// 24 independent FMA chains cover the FMA latency (4 cycles) times the two 512-bit FMA pipes of Zen 5 three
-/// times over. (A 14 x 2-vector tile, 28 accumulators, was measured too: equal at 1024^3 but 10-20% slower on
-/// the seed models' 64- and 128-row GEMMs, which it covers with 70 and 140 rows.) Without AVX-512, a Vector256 kernel with
-/// MR = 6 x NR = 2 vectors (12 accumulators of 16 ymm registers, the classic Haswell shape); without SIMD,
-/// a scalar 4 x 4 kernel.
+/// times over. (A 14 x 2-vector tile, 28 accumulators, was measured too: equal at 1024^3 but up to 20% slower
+/// on the seed models' 64- and 128-row GEMMs, which it covers with 70 and 140 rows.) Without AVX-512, a
+/// Vector256 kernel with MR = 6 x NR = 2 vectors (12 accumulators of 16 ymm registers, the classic Haswell
+/// shape); without SIMD, a scalar 4 x 4 kernel.
 /// </para>
 /// <para>
 /// Threads: C is cut into bands (along N when n &gt; m, else along M, at multiples of NR / MR) and each thread
@@ -78,8 +79,9 @@ public static unsafe class Gemm
 
     /// <summary>
     /// Up to this many rows (m of the calling thread's rectangle), a non-transposed B is read in place rather than
-    /// packed. Measured on one Zen 5 core (CPU-time medians, with the earlier 14 x 2-vector kernel): conv 64x288x(8*576) 150 -> 210 GFLOP/s,
-    /// conv 128x1600x(8*576) 173 -> 178, dense 64x9216x512 157 -> 153 (B rows 2 KiB apart alias in L1).
+    /// packed. Measured on one Zen 5 core (CPU-time medians, with the earlier 14 x 2-vector kernel):
+    /// conv 64x288x(8*576) 150 -> 210 GFLOP/s, conv 128x1600x(8*576) 173 -> 178, dense 64x9216x512 157 -> 153
+    /// (there B's rows are 2 KiB apart and alias in L1).
     /// </summary>
     private const int DirectBMaxRows = 128;
 
@@ -176,9 +178,9 @@ public static unsafe class Gemm
             return;
         }
 
-        // One rectangle of C per thread. Split the longer side, so the operand every thread needs in full
-        // (B when splitting M, A when splitting N) is the smaller one; cut at multiples of the register tile so
-        // no thread gets extra partial tiles.
+        // C is cut into bands along its longer side, so the operand every band needs in full (B when splitting M,
+        // A when splitting N) is the smaller one; cuts fall on multiples of the register tile so no band gets
+        // extra partial tiles.
         bool splitN = n > m;
         int extent = splitN ? n : m;
         int unit = splitN ? blocking.NR : blocking.MR;
@@ -193,6 +195,7 @@ public static unsafe class Gemm
         T* shared = sharedElements * sizeof(T) <= SharedPackLimitBytes
             ? (T*)Workspace.Current.Shared(sharedElements * sizeof(T))
             : null;
+
         // With the shared operand packed once, cutting C into more bands than threads costs nothing extra (each band
         // packs only its own rows of the other operand), and Parallel.For hands the bands out dynamically: if
         // other work on the machine slows one core, the other thread takes more bands instead of waiting.
