@@ -31,12 +31,16 @@ public static unsafe class GemmQuickReport
                 // Warm-up only (JIT tiering), see below.
             }
 
+            // The all-core peak just before and after tells whether other work shared the cores meanwhile.
+            double before = FmaPeak.Median(3, () => FmaPeak.MeasureOnce(cores));
             foreach (int threads in new[] { 1, cores })
             {
                 using var gemm = new SgemmRun(mnk[0], mnk[1], mnk[2], threads);
                 Console.WriteLine($"{args[shapeAt + 1]} threads {threads}: {FmaPeak.Median(11, gemm.MeasureOnce):F1} GFLOP/s (median of 11)");
             }
 
+            double after = FmaPeak.Median(3, () => FmaPeak.MeasureOnce(cores));
+            Console.WriteLine($"{cores}-core FMA peak before {before:F1}, after {after:F1} GFLOP/s");
             return;
         }
 
