@@ -20,6 +20,11 @@ public static class FmaPeak
     /// <returns>GFLOP/s (1e9 floating-point operations per second; an FMA counts as 2).</returns>
     public static double OneCore(int runs = 7) => Median(runs, () => Measure(1));
 
+    /// <summary>One measurement (about 40 ms) of the peak of <paramref name="threads"/> cores running together.</summary>
+    /// <param name="threads">Threads to run, one FMA chain set each (at most one per core makes sense).</param>
+    /// <returns>GFLOP/s summed over the threads.</returns>
+    public static double MeasureOnce(int threads) => Measure(threads);
+
     /// <summary>Peak single-precision GFLOP/s of all cores together (<see cref="Environment.ProcessorCount"/>
     /// threads, one chain set each; median of <paramref name="runs"/> runs).</summary>
     /// <param name="runs">Number of timed runs; the median is returned.</param>

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NativeCnn.Engine.Cpu;
 
@@ -20,28 +21,31 @@ namespace NativeCnn.Engine.Cpu;
 ///     pack op(B)[pc.., jc..] into NR-column packed panels      -> packed B (KC x NC)
 ///     for ic in 0..m step MC
 ///       pack op(A)[ic.., pc..] into MR-row packed panels       -> packed A (MC x KC, lives in L2)
-///       for jr in 0..NC step NR                 (one KC x NR panel of packed B, stays in L1)
-///         for ir in 0..MC step MR               (one MR x KC panel of packed A, streamed from L2)
+///       for jr in 0..NC step NR                 (one KC x NR panel of packed B, streamed from L2)
+///         for ir in 0..MC step MR               (one MR x KC panel of packed A, from L2 into L1)
 ///           micro-kernel: MR x NR tile += A panel * B panel  (accumulators in registers)
 /// </code>
 /// <para>
 /// Packing copies every operand into the order the micro-kernel reads it (unit stride, 64-byte aligned),
 /// so one micro-kernel serves all four transpose combinations, and edge panels are padded with zeros so the
-/// micro-kernel never needs a bounds check. Partial tiles (m % MR, n % NR) are written back through the
-/// tile buffer, which the micro-kernel always fills.
+/// micro-kernel never needs a bounds check. (One exception: for thin problems a non-transposed B is read in place,
+/// see <see cref="DirectBMaxRows"/>.) Full tiles are updated (alpha, beta) straight from the accumulator
+/// registers; partial tiles (m % MR, n % NR) are computed whole into a small tile buffer and copied out.
 /// </para>
 /// <para>
-/// Micro-kernels: with AVX-512 (<see cref="Vector512.IsHardwareAccelerated"/>) MR = 14 rows x NR = 2 vectors
-/// (32 floats / 16 doubles): 28 accumulators + 2 B vectors of the 32 zmm registers, the A element is a
-/// broadcast memory operand. 28 independent FMA chains cover the FMA latency (4 cycles) times the two
-/// 512-bit FMA pipes of Zen 5 more than three times over. Without AVX-512, a Vector256 kernel with
-/// MR = 6 x NR = 2 vectors (12 accumulators of 16 ymm registers, the classic Haswell shape); without SIMD,
-/// a scalar 4 x 4 kernel.
+/// Micro-kernels: with AVX-512 (<see cref="Vector512.IsHardwareAccelerated"/>) MR = 6 rows x NR = 4 vectors
+/// (64 floats / 32 doubles): 24 accumulators + 4 B vectors + 1 broadcast A element of the 32 zmm registers.
+/// 24 independent FMA chains cover the FMA latency (4 cycles) times the two 512-bit FMA pipes of Zen 5 three
+/// times over. (A 14 x 2-vector tile, 28 accumulators, was measured too: equal at 1024^3 but up to 20% slower
+/// on the seed models' 64- and 128-row GEMMs, which it covers with 70 and 140 rows.) Without AVX-512, a
+/// Vector256 kernel with MR = 6 x NR = 2 vectors (12 accumulators of 16 ymm registers, the classic Haswell
+/// shape); without SIMD, a scalar 4 x 4 kernel.
 /// </para>
 /// <para>
-/// Threads: C is cut into one rectangle per thread (along N when n &gt; m, else along M, at multiples of
-/// NR / MR) and each thread runs the whole blocked algorithm on its rectangle with its own packing buffers,
-/// so threads never synchronise. Small problems run on the calling thread.
+/// Threads: C is cut into bands (along N when n &gt; m, else along M, at multiples of NR / MR) and each thread
+/// runs the whole blocked algorithm on its bands with its own packing buffers. The operand every band needs in
+/// full (B for bands of rows, A for bands of columns) is packed once, cooperatively, in a first parallel phase
+/// when it fits in half of L3. Small problems run on the calling thread.
 /// </para>
 /// </remarks>
 public static unsafe class Gemm
@@ -52,15 +56,34 @@ public static unsafe class Gemm
     private const int L3Bytes = 32 << 20;
 
     /// <summary>
-    /// Depth of a rank-KC update, in elements. A KC x NR packed B panel (256 x 2 vectors of 64 bytes = 32 KiB)
-    /// stays in the 48 KiB L1d while the micro-kernel runs over all MR panels of packed A; KC also amortises
-    /// the C tile load/store (2 * MR vectors) over KC * MR * 2 FMAs.
+    /// Depth of a rank-KC update, in elements. Each micro-kernel call reads and writes its C tile once
+    /// (2 * MR vectors each way) for KC * MR * 2 FMAs, so a deep KC amortises the C traffic; and every extra
+    /// rank-KC pass over C costs another read-modify-write of all of C. The KC x NR packed B panel (512 x 256 bytes
+    /// = 128 KiB) is then larger than the 48 KiB L1d, but the micro-kernel reads it sequentially at 256 bytes per
+    /// 12 cycles, which the L2 prefetcher sustains easily (the MR x KC A panel, 12 KiB, stays in L1).
+    /// Measured on Zen 5 at 1024^3 (with the earlier 14 x 2-vector kernel), KC = 256 / 512 / 1024 gave about
+    /// 203 / 218 / 225 GFLOP/s on one core; 512 keeps packed A (MC x KC) at a useful height within half of L2.
     /// </summary>
-    private const int DefaultKC = 256;
+    private const int DefaultKC = 512;
 
     /// <summary>Minimum multiply-adds (m * n * k) before a GEMM is split across threads: below this the cost of
     /// waking a pool thread (several microseconds) is not paid back.</summary>
     private const long ParallelThresholdMacs = 128L * 128 * 128;
+
+    /// <summary>Largest operand (bytes, packed) that threads pack once and share: half of L3, so that it stays
+    /// resident while both cores stream it.</summary>
+    private const long SharedPackLimitBytes = L3Bytes / 2;
+
+    /// <summary>Bands of C per thread when the shared operand is packed once (dynamic load balancing).</summary>
+    private const int BandsPerThread = 4;
+
+    /// <summary>
+    /// Up to this many rows (m of the calling thread's rectangle), a non-transposed B is read in place rather than
+    /// packed. Measured on one Zen 5 core (CPU-time medians, with the earlier 14 x 2-vector kernel):
+    /// conv 64x288x(8*576) 150 -> 210 GFLOP/s, conv 128x1600x(8*576) 173 -> 178, dense 64x9216x512 157 -> 153
+    /// (there B's rows are 2 KiB apart and alias in L1).
+    /// </summary>
+    private const int DirectBMaxRows = 128;
 
     /// <summary>The micro-kernel families, from fastest to most portable.</summary>
     internal enum KernelKind
@@ -71,7 +94,7 @@ public static unsafe class Gemm
         /// <summary>Vector256 kernel, 6 rows x 2 vectors.</summary>
         Vector256,
 
-        /// <summary>Vector512 kernel, 14 rows x 2 vectors.</summary>
+        /// <summary>Vector512 kernel, 6 rows x 4 vectors.</summary>
         Vector512,
     }
 
@@ -146,7 +169,7 @@ public static unsafe class Gemm
         }
 
         var blocking = Blocking.For<T>(kernel);
-        var problem = new Problem<T>(transposeA, transposeB, alpha, a, lda, b, ldb, beta, c, ldc, k);
+        var problem = new Problem<T>(transposeA, transposeB, alpha, a, lda, b, ldb, beta, c, ldc, m, n, k);
 
         int threads = ThreadCount(maxThreads, m, n, k, blocking);
         if (threads <= 1)
@@ -155,16 +178,36 @@ public static unsafe class Gemm
             return;
         }
 
-        // One rectangle of C per thread. Split the longer side, so the operand every thread packs in full
-        // (B when splitting M, A when splitting N) is the smaller one; cut at multiples of the register tile so
-        // no thread gets extra partial tiles.
+        // C is cut into bands along its longer side, so the operand every band needs in full (B when splitting M,
+        // A when splitting N) is the smaller one; cuts fall on multiples of the register tile so no band gets
+        // extra partial tiles.
         bool splitN = n > m;
         int extent = splitN ? n : m;
         int unit = splitN ? blocking.NR : blocking.MR;
         int units = (extent + unit - 1) / unit;
         threads = Math.Min(threads, units);
-        var parts = new ParallelParts<T>(problem, blocking, splitN, m, n, unit, units, threads);
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, parts.Run);
+
+        // The shared operand is packed once, all threads packing a share of its panels, into a buffer of the
+        // calling thread (busy in Parallel.For meanwhile), when it fits comfortably in L3; otherwise every thread
+        // packs it for itself. Two Parallel.For calls, so the second phase starts only when packing is complete
+        // (a barrier inside one Parallel.For could deadlock: its iterations are not guaranteed to run concurrently).
+        long sharedElements = (long)k * (splitN ? RoundUp(m, blocking.MR) : RoundUp(n, blocking.NR));
+        T* shared = sharedElements * sizeof(T) <= SharedPackLimitBytes
+            ? (T*)Workspace.Current.Shared(sharedElements * sizeof(T))
+            : null;
+
+        // With the shared operand packed once, cutting C into more bands than threads costs nothing extra (each band
+        // packs only its own rows of the other operand), and Parallel.For hands the bands out dynamically: if
+        // other work on the machine slows one core, the other thread takes more bands instead of waiting.
+        int count = shared != null ? Math.Min(units, threads * BandsPerThread) : threads;
+        var parts = new ParallelParts<T>(problem, blocking, splitN, unit, units, count, shared);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads };
+        if (shared != null)
+        {
+            Parallel.For(0, count, options, parts.PackShared);
+        }
+
+        Parallel.For(0, count, options, parts.Run);
     }
 
     /// <summary>Checks the arguments of a GEMM call; shared with <see cref="GemmReference"/>.</summary>
@@ -240,7 +283,15 @@ public static unsafe class Gemm
     /// The blocked algorithm (see the class remarks) on the rectangle rows [i0, i1) x columns [j0, j1) of C,
     /// on the calling thread, with its thread-local packing buffers.
     /// </summary>
-    private static void Blocked<T>(in Problem<T> p, Blocking blk, int i0, int i1, int j0, int j1)
+    /// <param name="p">The GEMM arguments.</param>
+    /// <param name="blk">Register tile and cache blocks.</param>
+    /// <param name="i0">First row of the rectangle (a multiple of MR).</param>
+    /// <param name="i1">End of the rows.</param>
+    /// <param name="j0">First column of the rectangle (a multiple of NR).</param>
+    /// <param name="j1">End of the columns.</param>
+    /// <param name="sharedA">All of op(A) already packed (see <see cref="PackShared{T}"/>), or null to pack here.</param>
+    /// <param name="sharedB">All of op(B) already packed, or null to pack here.</param>
+    private static void Blocked<T>(in Problem<T> p, Blocking blk, int i0, int i1, int j0, int j1, T* sharedA = null, T* sharedB = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int m = i1 - i0, n = j1 - j0, k = p.K;
@@ -262,6 +313,11 @@ public static unsafe class Gemm
         long aRow = p.TransposeA ? 1 : p.Lda, aCol = p.TransposeA ? p.Lda : 1;
         long bRow = p.TransposeB ? p.Ldb : 1, bCol = p.TransposeB ? 1 : p.Ldb;
 
+        // With few rows, each packed B element would feed only m / MR micro-kernel calls, so packing B costs about as
+        // much as the arithmetic on it (conv layers: m = output channels, n = images * pixels). When op(B) = B its
+        // NR-element runs are already contiguous, so the micro-kernel reads full panels in place instead.
+        bool directB = sharedB == null && !p.TransposeB && m <= DirectBMaxRows;
+
         for (int jc = j0; jc < j1; jc += nc)
         {
             int ncCur = Math.Min(nc, j1 - jc);
@@ -271,26 +327,74 @@ public static unsafe class Gemm
 
                 // Later rank-KC updates accumulate onto the earlier ones.
                 T beta = pc == 0 ? p.Beta : T.One;
-                PackPanels(p.B + jc * bRow + pc * bCol, bRow, bCol, ncCur, kcCur, nr, packedB);
+                T* bBlock = sharedB != null ? sharedB + SharedOffset(pc, RoundUp(p.N, nr), jc, kcCur)
+                    : directB ? null
+                    : PackPanels(p.B + jc * bRow + pc * bCol, bRow, bCol, ncCur, kcCur, nr, packedB);
 
                 for (int ic = i0; ic < i1; ic += mc)
                 {
                     int mcCur = Math.Min(mc, i1 - ic);
-                    PackPanels(p.A + ic * aRow + pc * aCol, aRow, aCol, mcCur, kcCur, mr, packedA);
+                    T* aBlock = sharedA != null
+                        ? sharedA + SharedOffset(pc, RoundUp(p.M, mr), ic, kcCur)
+                        : PackPanels(p.A + ic * aRow + pc * aCol, aRow, aCol, mcCur, kcCur, mr, packedA);
 
                     for (int jr = 0; jr < ncCur; jr += nr)
                     {
                         int nrCur = Math.Min(nr, ncCur - jr);
-                        T* bPanel = packedB + (long)jr * kcCur;
+                        T* bPanel = bBlock + (long)jr * kcCur;
+                        int bStride = nr;
+                        if (directB)
+                        {
+                            // Full panels straight from B; the edge panel is packed (zero padded) as usual.
+                            T* bRun = p.B + ((long)pc * p.Ldb) + jc + jr;
+                            bPanel = nrCur == nr ? bRun : PackPanels(bRun, 1, p.Ldb, nrCur, kcCur, nr, packedB);
+                            bStride = nrCur == nr ? p.Ldb : nr;
+                        }
+
                         for (int ir = 0; ir < mcCur; ir += mr)
                         {
                             int mrCur = Math.Min(mr, mcCur - ir);
-                            T* aPanel = packedA + (long)ir * kcCur;
-                            MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, tile);
-                            UpdateC(tile, nr, mrCur, nrCur, p.Alpha, beta, p.C + (long)(ic + ir) * p.Ldc + jc + jr, p.Ldc);
+                            T* aPanel = aBlock + (long)ir * kcCur;
+                            T* cTile = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
+                            PrefetchTile(cTile, p.Ldc, mrCur, nrCur * sizeof(T));
+                            if (mrCur == mr && nrCur == nr)
+                            {
+                                // Full tile: the micro-kernel applies alpha and beta straight from its registers.
+                                MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, bStride, cTile, p.Ldc, p.Alpha, beta);
+                            }
+                            else
+                            {
+                                // Edge tile: compute the whole MR x NR tile (the padding rows/columns are zeros)
+                                // into the tile buffer, then update only the mrCur x nrCur part of C.
+                                MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, bStride, tile, nr, T.One, T.Zero);
+                                UpdateC(tile, nr, mrCur, nrCur, p.Alpha, beta, cTile, p.Ldc);
+                            }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Asks for the C tile's cache lines before the micro-kernel runs, so the read-modify-write after it does not wait
+    /// for memory: the tile's rows are ldc apart, a pattern the hardware prefetchers do not follow, and with C larger
+    /// than the caches each row would otherwise be a demand miss. The micro-kernel's KC steps hide the latency.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile<T>(T* c, int ldc, int rows, int rowBytes)
+        where T : unmanaged
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        for (int i = 0; i < rows; i++, c += ldc)
+        {
+            for (int offset = 0; offset < rowBytes; offset += 64)
+            {
+                Sse.Prefetch0((byte*)c + offset);
             }
         }
     }
@@ -312,60 +416,138 @@ public static unsafe class Gemm
     /// i.e. for each p the w elements the micro-kernel needs at step p are adjacent. The last panel is padded with
     /// zeros up to w rows.
     /// </summary>
-    private static void PackPanels<T>(T* x, long rowStride, long colStride, int rows, int depth, int w, T* dst)
+    /// <returns><paramref name="dst"/>.</returns>
+    private static T* PackPanels<T>(T* x, long rowStride, long colStride, int rows, int depth, int w, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T* packed = dst;
+        if (rowStride == 1)
+        {
+            // X's rows are adjacent in memory, so step p of every panel comes from one contiguous source line
+            // x[p * colStride ..]. Walk the source line by line (sequential reads, which the hardware prefetcher
+            // streams from DRAM) and deal each line out to the panels in runs of w elements.
+            long panelSize = (long)w * depth;
+            for (int p = 0; p < depth; p++)
+            {
+                T* s = x + p * colStride;
+                T* d = dst + p * w;
+                for (int i0 = 0; i0 < rows; i0 += w, s += w, d += panelSize)
+                {
+                    int h = Math.Min(w, rows - i0);
+                    CopyRun(s, d, h);
+                    if (h < w)
+                    {
+                        new Span<T>(d + h, w - h).Clear();
+                    }
+                }
+            }
+
+            return packed;
+        }
+
+        // Each row of X is contiguous along p (colStride == 1): packing is a transpose. For each panel, visit its h
+        // rows in turn, copying 8 steps of each into the panel (which stays in L1): every row stream is read
+        // sequentially and each visit uses a good part of a cache line, even when the row stride is a multiple of
+        // 4 KiB and all h rows compete for one L1 set.
         for (int i0 = 0; i0 < rows; i0 += w, dst += (long)w * depth)
         {
             int h = Math.Min(w, rows - i0);
             T* src = x + i0 * rowStride;
-            if (rowStride == 1)
+            const int steps = 8;
+            int p = 0;
+            for (; p + steps <= depth; p += steps)
             {
-                // The panel's rows are adjacent in memory: each step p copies one contiguous run of h elements.
-                for (int p = 0; p < depth; p++)
+                T* s = src + p;
+                T* d = dst + p * w;
+                for (int i = 0; i < h; i++, s += rowStride, d++)
                 {
-                    T* s = src + p * colStride;
-                    T* d = dst + p * w;
-                    int i = 0;
-                    if (Vector512.IsHardwareAccelerated && h == w)
-                    {
-                        for (; i + Vector512<T>.Count <= h; i += Vector512<T>.Count)
-                        {
-                            Vector512.Store(Vector512.Load(s + i), d + i);
-                        }
-                    }
-
-                    for (; i < h; i++)
-                    {
-                        d[i] = s[i];
-                    }
-
-                    for (; i < w; i++)
-                    {
-                        d[i] = T.Zero;
-                    }
+                    T* d4 = d + 4 * w;
+                    d[0] = s[0];
+                    d[w] = s[1];
+                    d[2 * w] = s[2];
+                    d[3 * w] = s[3];
+                    d4[0] = s[4];
+                    d4[w] = s[5];
+                    d4[2 * w] = s[6];
+                    d4[3 * w] = s[7];
                 }
             }
-            else
-            {
-                // Each row is contiguous along p (colStride == 1): stream every row into every w-th slot.
-                for (int i = 0; i < h; i++)
-                {
-                    T* s = src + i * rowStride;
-                    T* d = dst + i;
-                    for (int p = 0; p < depth; p++)
-                    {
-                        d[p * w] = s[p * colStride];
-                    }
-                }
 
-                for (int i = h; i < w; i++)
+            for (; p < depth; p++)
+            {
+                T* s = src + p;
+                T* d = dst + p * w;
+                for (int i = 0; i < h; i++, s += rowStride)
                 {
-                    for (int p = 0; p < depth; p++)
-                    {
-                        dst[p * w + i] = T.Zero;
-                    }
+                    d[i] = s[0];
                 }
+            }
+
+            if (h < w)
+            {
+                for (p = 0; p < depth; p++)
+                {
+                    new Span<T>(dst + p * w + h, w - h).Clear();
+                }
+            }
+        }
+
+        return packed;
+    }
+
+    /// <summary>
+    /// Packs rows [r0, r1) (multiples of the panel width, or r1 = the full extent) of a whole operand, every rank-KC
+    /// block of it, into the shared layout read by <see cref="Blocked{T}"/>: block pc (depth kc) starts at element
+    /// pc * extentPadded, and within it the panel holding row r starts at r * kc (see <see cref="SharedOffset"/>).
+    /// </summary>
+    private static void PackShared<T>(T* x, long rowStride, long colStride, int r0, int r1, int extent, int k, int kc, int w, T* shared)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int extentPadded = RoundUp(extent, w);
+        for (int pc = 0; pc < k; pc += kc)
+        {
+            int kcCur = Math.Min(kc, k - pc);
+            PackPanels(x + r0 * rowStride + pc * colStride, rowStride, colStride, r1 - r0, kcCur, w, shared + SharedOffset(pc, extentPadded, r0, kcCur));
+        }
+    }
+
+    /// <summary>Offset in a shared packed operand of the panel starting at row <paramref name="row"/> (a multiple
+    /// of the panel width) of the rank-KC block starting at depth <paramref name="pc"/> with depth <paramref name="kc"/>.</summary>
+    private static long SharedOffset(int pc, int extentPadded, int row, int kc) => ((long)pc * extentPadded) + ((long)row * kc);
+
+    /// <summary>Copies <paramref name="count"/> contiguous elements with the widest vectors that fit; the last vector
+    /// is aligned to the end of the run and may overlap the previous one (e.g. 14 floats = two 8-float vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun<T>(T* s, T* d, int count)
+        where T : unmanaged
+    {
+        if (Vector512.IsHardwareAccelerated && count >= Vector512<T>.Count)
+        {
+            int i = 0;
+            for (; i + Vector512<T>.Count < count; i += Vector512<T>.Count)
+            {
+                Vector512.Store(Vector512.Load(s + i), d + i);
+            }
+
+            i = count - Vector512<T>.Count;
+            Vector512.Store(Vector512.Load(s + i), d + i);
+        }
+        else if (Vector256.IsHardwareAccelerated && count >= Vector256<T>.Count)
+        {
+            int i = 0;
+            for (; i + Vector256<T>.Count < count; i += Vector256<T>.Count)
+            {
+                Vector256.Store(Vector256.Load(s + i), d + i);
+            }
+
+            i = count - Vector256<T>.Count;
+            Vector256.Store(Vector256.Load(s + i), d + i);
+        }
+        else
+        {
+            for (int i = 0; i < count; i++)
+            {
+                d[i] = s[i];
             }
         }
     }
@@ -417,82 +599,82 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>Runs the micro-kernel of the given family: tile[MR, NR] = (packed A panel) * (packed B panel).</summary>
+    /// <summary>
+    /// Runs the micro-kernel of the given family on a packed A panel (MR x kc) and a B panel (kc steps of NR
+    /// contiguous elements, <paramref name="bStride"/> elements apart: NR when packed, ldb when read in place):
+    /// <c>C[MR, NR] = alpha * (A panel * B panel) + beta * C</c> for the full tile at <paramref name="c"/> (row stride
+    /// <paramref name="ldc"/>); C is not read when beta is 0.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel<T>(KernelKind kernel, int kc, T* a, T* b, T* tile)
+    private static void MicroKernel<T>(KernelKind kernel, int kc, T* a, T* b, int bStride, T* c, int ldc, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (kernel)
         {
             case KernelKind.Vector512:
-                MicroKernel512(kc, a, b, tile);
+                MicroKernel512(kc, a, b, bStride, c, ldc, alpha, beta);
                 break;
             case KernelKind.Vector256:
-                MicroKernel256(kc, a, b, tile);
+                MicroKernel256(kc, a, b, bStride, c, ldc, alpha, beta);
                 break;
             default:
-                MicroKernelScalar(kc, a, b, tile);
+                MicroKernelScalar(kc, a, b, bStride, c, ldc, alpha, beta);
                 break;
         }
     }
 
-    /// <summary>Vector512 micro-kernel, MR = 14 x NR = 2 vectors. a: packed panel (kc x 14, step-major),
-    /// b: packed panel (kc x 2 vectors), tile: 14 x 2 vectors output (row stride NR), overwritten.</summary>
-    /// <remarks>Register budget (32 zmm): 28 accumulators + 2 B vectors; A elements are broadcast straight from
-    /// memory into the FMA (embedded broadcast), so no register holds them. Per step: 2 vector loads,
-    /// 14 broadcasts, 28 FMAs, i.e. 14 cycles at 2 FMAs per cycle, with loads well under the 2-3 per cycle limit.</remarks>
-    private static void MicroKernel512<T>(int kc, T* a, T* b, T* tile)
+    /// <summary>Vector512 micro-kernel, MR = 6 x NR = 4 vectors (64 floats / 32 doubles); contract as
+    /// <see cref="MicroKernel{T}"/>. a: packed panel (kc steps of 6 elements), b: kc steps of 4 vectors.</summary>
+    /// <remarks>Register budget (32 zmm): 24 accumulators + 4 B vectors + 1 broadcast A element. Per step: 4 vector
+    /// loads, 6 broadcasts, 24 FMAs, i.e. 12 cycles at 2 FMAs per cycle, with loads well under the 2 per cycle
+    /// limit. The JIT keeps all accumulators in registers, no spills (checked with DOTNET_JitDisasm).</remarks>
+    private static void MicroKernel512<T>(int kc, T* a, T* b, int bStride, T* c, int ldc, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int mr = 14;
+        const int mr = 6;
         int l = Vector512<T>.Count;
-        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<T> c60 = default, c61 = default, c70 = default, c71 = default, c80 = default, c81 = default;
-        Vector512<T> c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
-        Vector512<T> cc0 = default, cc1 = default, cd0 = default, cd1 = default;
+        Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<T> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<T> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<T> c30 = default, c31 = default, c32 = default, c33 = default;
+        Vector512<T> c40 = default, c41 = default, c42 = default, c43 = default;
+        Vector512<T> c50 = default, c51 = default, c52 = default, c53 = default;
 
-        for (int p = 0; p < kc; p++, a += mr, b += 2 * l)
+        for (int p = 0; p < kc; p++, a += mr, b += bStride)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + l);
-            c00 = Fma(Vector512.Create(a[0]), b0, c00); c01 = Fma(Vector512.Create(a[0]), b1, c01);
-            c10 = Fma(Vector512.Create(a[1]), b0, c10); c11 = Fma(Vector512.Create(a[1]), b1, c11);
-            c20 = Fma(Vector512.Create(a[2]), b0, c20); c21 = Fma(Vector512.Create(a[2]), b1, c21);
-            c30 = Fma(Vector512.Create(a[3]), b0, c30); c31 = Fma(Vector512.Create(a[3]), b1, c31);
-            c40 = Fma(Vector512.Create(a[4]), b0, c40); c41 = Fma(Vector512.Create(a[4]), b1, c41);
-            c50 = Fma(Vector512.Create(a[5]), b0, c50); c51 = Fma(Vector512.Create(a[5]), b1, c51);
-            c60 = Fma(Vector512.Create(a[6]), b0, c60); c61 = Fma(Vector512.Create(a[6]), b1, c61);
-            c70 = Fma(Vector512.Create(a[7]), b0, c70); c71 = Fma(Vector512.Create(a[7]), b1, c71);
-            c80 = Fma(Vector512.Create(a[8]), b0, c80); c81 = Fma(Vector512.Create(a[8]), b1, c81);
-            c90 = Fma(Vector512.Create(a[9]), b0, c90); c91 = Fma(Vector512.Create(a[9]), b1, c91);
-            ca0 = Fma(Vector512.Create(a[10]), b0, ca0); ca1 = Fma(Vector512.Create(a[10]), b1, ca1);
-            cb0 = Fma(Vector512.Create(a[11]), b0, cb0); cb1 = Fma(Vector512.Create(a[11]), b1, cb1);
-            cc0 = Fma(Vector512.Create(a[12]), b0, cc0); cc1 = Fma(Vector512.Create(a[12]), b1, cc1);
-            cd0 = Fma(Vector512.Create(a[13]), b0, cd0); cd1 = Fma(Vector512.Create(a[13]), b1, cd1);
+            var b2 = Vector512.Load(b + 2 * l);
+            var b3 = Vector512.Load(b + 3 * l);
+            var ai = Vector512.Create(a[0]);
+            c00 = Fma(ai, b0, c00); c01 = Fma(ai, b1, c01); c02 = Fma(ai, b2, c02); c03 = Fma(ai, b3, c03);
+            ai = Vector512.Create(a[1]);
+            c10 = Fma(ai, b0, c10); c11 = Fma(ai, b1, c11); c12 = Fma(ai, b2, c12); c13 = Fma(ai, b3, c13);
+            ai = Vector512.Create(a[2]);
+            c20 = Fma(ai, b0, c20); c21 = Fma(ai, b1, c21); c22 = Fma(ai, b2, c22); c23 = Fma(ai, b3, c23);
+            ai = Vector512.Create(a[3]);
+            c30 = Fma(ai, b0, c30); c31 = Fma(ai, b1, c31); c32 = Fma(ai, b2, c32); c33 = Fma(ai, b3, c33);
+            ai = Vector512.Create(a[4]);
+            c40 = Fma(ai, b0, c40); c41 = Fma(ai, b1, c41); c42 = Fma(ai, b2, c42); c43 = Fma(ai, b3, c43);
+            ai = Vector512.Create(a[5]);
+            c50 = Fma(ai, b0, c50); c51 = Fma(ai, b1, c51); c52 = Fma(ai, b2, c52); c53 = Fma(ai, b3, c53);
         }
 
-        int s = 2 * l; // tile row stride = NR
-        c00.Store(tile + 0 * s); c01.Store(tile + 0 * s + l);
-        c10.Store(tile + 1 * s); c11.Store(tile + 1 * s + l);
-        c20.Store(tile + 2 * s); c21.Store(tile + 2 * s + l);
-        c30.Store(tile + 3 * s); c31.Store(tile + 3 * s + l);
-        c40.Store(tile + 4 * s); c41.Store(tile + 4 * s + l);
-        c50.Store(tile + 5 * s); c51.Store(tile + 5 * s + l);
-        c60.Store(tile + 6 * s); c61.Store(tile + 6 * s + l);
-        c70.Store(tile + 7 * s); c71.Store(tile + 7 * s + l);
-        c80.Store(tile + 8 * s); c81.Store(tile + 8 * s + l);
-        c90.Store(tile + 9 * s); c91.Store(tile + 9 * s + l);
-        ca0.Store(tile + 10 * s); ca1.Store(tile + 10 * s + l);
-        cb0.Store(tile + 11 * s); cb1.Store(tile + 11 * s + l);
-        cc0.Store(tile + 12 * s); cc1.Store(tile + 12 * s + l);
-        cd0.Store(tile + 13 * s); cd1.Store(tile + 13 * s + l);
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        bool readC = beta != T.Zero;
+        StoreRow(c + 0 * ldc, c00, c01, va, vb, readC); StoreRow(c + 0 * ldc + 2 * l, c02, c03, va, vb, readC);
+        StoreRow(c + 1 * ldc, c10, c11, va, vb, readC); StoreRow(c + 1 * ldc + 2 * l, c12, c13, va, vb, readC);
+        StoreRow(c + 2 * ldc, c20, c21, va, vb, readC); StoreRow(c + 2 * ldc + 2 * l, c22, c23, va, vb, readC);
+        StoreRow(c + 3 * ldc, c30, c31, va, vb, readC); StoreRow(c + 3 * ldc + 2 * l, c32, c33, va, vb, readC);
+        StoreRow(c + 4 * ldc, c40, c41, va, vb, readC); StoreRow(c + 4 * ldc + 2 * l, c42, c43, va, vb, readC);
+        StoreRow(c + 5 * ldc, c50, c51, va, vb, readC); StoreRow(c + 5 * ldc + 2 * l, c52, c53, va, vb, readC);
     }
 
-    /// <summary>Vector256 micro-kernel, MR = 6 x NR = 2 vectors (16 floats / 8 doubles); same contract as
-    /// <see cref="MicroKernel512{T}"/>.</summary>
+    /// <summary>Vector256 micro-kernel, MR = 6 x NR = 2 vectors (16 floats / 8 doubles); contract as
+    /// <see cref="MicroKernel{T}"/>.</summary>
     /// <remarks>Register budget (16 ymm on AVX2): 12 accumulators + 2 B vectors + 1 broadcast A element.</remarks>
-    private static void MicroKernel256<T>(int kc, T* a, T* b, T* tile)
+    private static void MicroKernel256<T>(int kc, T* a, T* b, int bStride, T* c, int ldc, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int mr = 6;
@@ -500,7 +682,7 @@ public static unsafe class Gemm
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
 
-        for (int p = 0; p < kc; p++, a += mr, b += 2 * l)
+        for (int p = 0; p < kc; p++, a += mr, b += bStride)
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + l);
@@ -512,33 +694,73 @@ public static unsafe class Gemm
             c50 = Fma(Vector256.Create(a[5]), b0, c50); c51 = Fma(Vector256.Create(a[5]), b1, c51);
         }
 
-        int s = 2 * l;
-        c00.Store(tile + 0 * s); c01.Store(tile + 0 * s + l);
-        c10.Store(tile + 1 * s); c11.Store(tile + 1 * s + l);
-        c20.Store(tile + 2 * s); c21.Store(tile + 2 * s + l);
-        c30.Store(tile + 3 * s); c31.Store(tile + 3 * s + l);
-        c40.Store(tile + 4 * s); c41.Store(tile + 4 * s + l);
-        c50.Store(tile + 5 * s); c51.Store(tile + 5 * s + l);
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        bool readC = beta != T.Zero;
+        StoreRow(c + 0 * ldc, c00, c01, va, vb, readC);
+        StoreRow(c + 1 * ldc, c10, c11, va, vb, readC);
+        StoreRow(c + 2 * ldc, c20, c21, va, vb, readC);
+        StoreRow(c + 3 * ldc, c30, c31, va, vb, readC);
+        StoreRow(c + 4 * ldc, c40, c41, va, vb, readC);
+        StoreRow(c + 5 * ldc, c50, c51, va, vb, readC);
     }
 
-    /// <summary>Scalar micro-kernel, MR = NR = <see cref="Blocking.ScalarTile"/>; same contract as
-    /// <see cref="MicroKernel512{T}"/>.</summary>
-    private static void MicroKernelScalar<T>(int kc, T* a, T* b, T* tile)
+    /// <summary>Scalar micro-kernel, MR = NR = <see cref="Blocking.ScalarTile"/>; contract as
+    /// <see cref="MicroKernel{T}"/>.</summary>
+    private static void MicroKernelScalar<T>(int kc, T* a, T* b, int bStride, T* c, int ldc, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int t = Blocking.ScalarTile;
-        new Span<T>(tile, t * t).Clear();
-        for (int p = 0; p < kc; p++, a += t, b += t)
+        T* acc = stackalloc T[t * t];
+        new Span<T>(acc, t * t).Clear();
+        for (int p = 0; p < kc; p++, a += t, b += bStride)
         {
             for (int i = 0; i < t; i++)
             {
                 T ai = a[i];
                 for (int j = 0; j < t; j++)
                 {
-                    tile[i * t + j] += ai * b[j];
+                    acc[i * t + j] += ai * b[j];
                 }
             }
         }
+
+        UpdateC(acc, t, t, t, alpha, beta, c, ldc);
+    }
+
+    /// <summary>One row of a micro-kernel's epilogue: row[0 .. 2 vectors) = alpha * (v0, v1) + beta * row
+    /// (row not read unless <paramref name="readC"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<T>(T* row, Vector512<T> v0, Vector512<T> v1, Vector512<T> alpha, Vector512<T> beta, bool readC)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        v0 *= alpha;
+        v1 *= alpha;
+        if (readC)
+        {
+            v0 = Fma(Vector512.Load(row), beta, v0);
+            v1 = Fma(Vector512.Load(row + Vector512<T>.Count), beta, v1);
+        }
+
+        v0.Store(row);
+        v1.Store(row + Vector512<T>.Count);
+    }
+
+    /// <summary>Vector256 version of <see cref="StoreRow{T}(T*, Vector512{T}, Vector512{T}, Vector512{T}, Vector512{T}, bool)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<T>(T* row, Vector256<T> v0, Vector256<T> v1, Vector256<T> alpha, Vector256<T> beta, bool readC)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        v0 *= alpha;
+        v1 *= alpha;
+        if (readC)
+        {
+            v0 = Fma(Vector256.Load(row), beta, v0);
+            v1 = Fma(Vector256.Load(row + Vector256<T>.Count), beta, v1);
+        }
+
+        v0.Store(row);
+        v1.Store(row + Vector256<T>.Count);
     }
 
     /// <summary>x * y + z, fused (one rounding) on float and double.</summary>
@@ -596,7 +818,7 @@ public static unsafe class Gemm
         {
             (int mr, int nr) = kernel switch
             {
-                KernelKind.Vector512 => (14, 2 * Vector512<T>.Count),
+                KernelKind.Vector512 => (6, 4 * Vector512<T>.Count),
                 KernelKind.Vector256 => (6, 2 * Vector256<T>.Count),
                 _ => (ScalarTile, ScalarTile),
             };
@@ -612,9 +834,11 @@ public static unsafe class Gemm
 
     /// <summary>The arguments of one GEMM call, passed by reference through the blocked loops and to threads.</summary>
     private readonly struct Problem<T>(
-        bool transposeA, bool transposeB, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, int k)
+        bool transposeA, bool transposeB, T alpha, T* a, int lda, T* b, int ldb, T beta, T* c, int ldc, int m, int n, int k)
         where T : unmanaged
     {
+        public readonly int M = m;
+        public readonly int N = n;
         public readonly bool TransposeA = transposeA;
         public readonly bool TransposeB = transposeB;
         public readonly T Alpha = alpha;
@@ -628,25 +852,54 @@ public static unsafe class Gemm
         public readonly int K = k;
     }
 
-    /// <summary>One thread's share of a parallel GEMM: a band of C (rows or columns) cut at register-tile multiples.</summary>
+    /// <summary>One thread's share of a parallel GEMM: a band of C (rows or columns) cut at register-tile multiples,
+    /// and (when <paramref name="shared"/> is not null) a share of the packing of the operand all bands need.</summary>
     private sealed class ParallelParts<T>(
-        Problem<T> problem, Blocking blocking, bool splitN, int m, int n, int unit, int units, int parts)
+        Problem<T> problem, Blocking blocking, bool splitN, int unit, int units, int parts, T* shared)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run(int part)
+        /// <summary>Phase 1 (optional): pack this part's share of the panels of the shared operand
+        /// (A when splitting N, B when splitting M).</summary>
+        public void PackShared(int part)
         {
-            // Part q gets register tiles [q * units / parts, (q + 1) * units / parts).
-            int start = (int)((long)part * units / parts) * unit;
-            int end = (int)Math.Min((long)(part + 1) * units / parts * unit, splitN ? n : m);
+            var p = problem;
+            int kc = BalancedBlock(p.K, blocking.KC, 1);
             if (splitN)
             {
-                Blocked(in problem, blocking, 0, m, start, end);
+                int panels = (p.M + blocking.MR - 1) / blocking.MR;
+                (int r0, int r1) = Share(part, panels, blocking.MR, p.M);
+                long aRow = p.TransposeA ? 1 : p.Lda, aCol = p.TransposeA ? p.Lda : 1;
+                Gemm.PackShared(p.A, aRow, aCol, r0, r1, p.M, p.K, kc, blocking.MR, shared);
             }
             else
             {
-                Blocked(in problem, blocking, start, end, 0, n);
+                int panels = (p.N + blocking.NR - 1) / blocking.NR;
+                (int r0, int r1) = Share(part, panels, blocking.NR, p.N);
+                long bRow = p.TransposeB ? p.Ldb : 1, bCol = p.TransposeB ? 1 : p.Ldb;
+                Gemm.PackShared(p.B, bRow, bCol, r0, r1, p.N, p.K, kc, blocking.NR, shared);
             }
         }
+
+        /// <summary>Phase 2: the blocked algorithm on this part's band of C.</summary>
+        public void Run(int part)
+        {
+            var p = problem;
+            if (splitN)
+            {
+                (int start, int end) = Share(part, units, unit, p.N);
+                Blocked(in problem, blocking, 0, p.M, start, end, sharedA: shared);
+            }
+            else
+            {
+                (int start, int end) = Share(part, units, unit, p.M);
+                Blocked(in problem, blocking, start, end, 0, p.N, sharedB: shared);
+            }
+        }
+
+        /// <summary>Part q of <paramref name="count"/> units of <paramref name="size"/> elements gets units
+        /// [q * count / parts, (q + 1) * count / parts), clipped to <paramref name="extent"/>.</summary>
+        private (int Start, int End) Share(int part, int count, int size, int extent) =>
+            ((int)((long)part * count / parts) * size, (int)Math.Min((long)(part + 1) * count / parts * size, extent));
     }
 
     /// <summary>
@@ -658,7 +911,7 @@ public static unsafe class Gemm
         [ThreadStatic]
         private static Workspace? current;
 
-        private Buffer packedA, packedB, tile;
+        private Buffer packedA, packedB, tile, shared;
 
         /// <summary>The calling thread's workspace.</summary>
         public static Workspace Current => current ??= new Workspace();
@@ -668,11 +921,15 @@ public static unsafe class Gemm
             packedA.Free();
             packedB.Free();
             tile.Free();
+            shared.Free();
         }
 
         public void* PackedA(int bytes) => packedA.Ensure(bytes);
 
         public void* PackedB(int bytes) => packedB.Ensure(bytes);
+
+        /// <summary>The buffer for an operand packed once and read by all threads of one parallel call.</summary>
+        public void* Shared(long bytes) => shared.Ensure(bytes);
 
         public void* Tile(int bytes) => tile.Ensure(bytes);
 
@@ -681,7 +938,7 @@ public static unsafe class Gemm
             private void* pointer;
             private nuint size;
 
-            public void* Ensure(int bytes)
+            public void* Ensure(long bytes)
             {
                 if ((nuint)bytes > size)
                 {

@@ -12,11 +12,12 @@ namespace NativeCnn.Tests.Kernels;
 [TestFixture]
 public sealed unsafe class GemmTests
 {
-    // Float tile is MR = 14 x NR = 32 (16 for double), KC = 256, so these cross every edge.
+    // The AVX-512 tile is MR = 6 x NR = 64 floats (32 doubles), KC = 512; the Vector256 tile 6 x 16 (8); the
+    // scalar tile 4 x 4. These shapes sit on, just below and just above those multiples, and k crosses KC.
     private static readonly (int M, int N, int K)[] Shapes =
     [
-        (1, 1, 1), (3, 5, 7), (13, 15, 17), (14, 16, 32), (15, 17, 31), (17, 31, 33), (28, 32, 14),
-        (29, 33, 15), (31, 13, 29), (1, 100, 3), (100, 1, 3), (2, 3, 600), (45, 67, 513),
+        (1, 1, 1), (3, 5, 7), (5, 31, 9), (6, 32, 16), (7, 33, 17), (13, 15, 17), (12, 63, 31), (17, 64, 33),
+        (11, 65, 15), (31, 13, 29), (1, 100, 3), (100, 1, 3), (2, 3, 600), (45, 129, 513),
     ];
 
     private static readonly (bool TransposeA, bool TransposeB)[] Transposes =
@@ -44,17 +45,27 @@ public sealed unsafe class GemmTests
     public void Double_MatchesReference(bool ta, bool tb, int m, int n, int k) =>
         Check<double>(ta, tb, m, n, k, alpha: -0.75, beta: 0.5, pad: 0, maxThreads: 1);
 
+    // m > MC (252 floats, 126 doubles) and k > KC (512); the second shape has n > NC (4096 floats, 2048 doubles).
     [TestCaseSource(nameof(TransposeCases))]
-    public void Float_LargerThanCacheBlocks_AllThreads(bool ta, bool tb) =>
-        Check<float>(ta, tb, 300, 520, 700, alpha: 1.25, beta: 0.5, pad: 0, maxThreads: -1);
+    public void Float_LargerThanCacheBlocks_AllThreads(bool ta, bool tb)
+    {
+        Check<float>(ta, tb, 270, 300, 530, alpha: 1.25, beta: 0.5, pad: 0, maxThreads: -1);
+        Check<float>(ta, tb, 7, 4200, 20, alpha: 1.25, beta: 0.5, pad: 0, maxThreads: -1);
+    }
 
     [TestCaseSource(nameof(TransposeCases))]
-    public void Double_LargerThanCacheBlocks_AllThreads(bool ta, bool tb) =>
-        Check<double>(ta, tb, 300, 520, 700, alpha: 1.25, beta: 0.5, pad: 0, maxThreads: -1);
+    public void Double_LargerThanCacheBlocks_AllThreads(bool ta, bool tb)
+    {
+        Check<double>(ta, tb, 270, 300, 530, alpha: 1.25, beta: 0.5, pad: 0, maxThreads: -1);
+        Check<double>(ta, tb, 7, 2100, 20, alpha: 1.25, beta: 0.5, pad: 0, maxThreads: -1);
+    }
 
     [Test]
-    public void Float_LargerThanCacheBlocks_OneThread() =>
-        Check<float>(false, false, 520, 300, 700, alpha: 1, beta: 1, pad: 0, maxThreads: 1);
+    public void Float_LargerThanCacheBlocks_OneThread()
+    {
+        Check<float>(false, false, 300, 270, 530, alpha: 1, beta: 1, pad: 0, maxThreads: 1);
+        Check<float>(false, false, 7, 4200, 20, alpha: 1, beta: 1, pad: 0, maxThreads: 1);
+    }
 
     [Test]
     public void Float_ThreadSplitAlongN_AndAlongM([Values(1, -1)] int threads)
