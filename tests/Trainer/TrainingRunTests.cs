@@ -87,6 +87,17 @@ public class TrainingRunTests
             Assert.That(root.GetProperty("per_class").GetArrayLength(), Is.EqualTo(7));
             Assert.That(root.GetProperty("confusion_matrix").EnumerateArray().Sum(r => r.EnumerateArray().Sum(v => v.GetInt64())), Is.EqualTo(3589));
             Assert.That(root.TryGetProperty("balanced_accuracy", out _) && root.TryGetProperty("macro_f1", out _), Is.True);
+
+            foreach (var tta in new[] { "flip", "ten-crop" })
+            {
+                var augmented = Cli.Run("evaluate", "--checkpoint", Path.Combine(run, "model.safetensors"), "--data", RepositoryPaths.Fer2013,
+                    "--json", "--tta", tta);
+                Assert.That(augmented.ExitCode, Is.EqualTo(0), augmented.Error);
+                using var tjson = JsonDocument.Parse(augmented.Out);
+                Assert.That(tjson.RootElement.GetProperty("count").GetInt64(), Is.EqualTo(3589), tta);
+                Assert.That(tjson.RootElement.GetProperty("accuracy").GetDouble(), Is.InRange(0.0, 1.0), tta);
+                Assert.That(tjson.RootElement.GetProperty("loss").GetDouble(), Is.GreaterThan(0), tta);
+            }
         }
         finally
         {

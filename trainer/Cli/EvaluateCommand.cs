@@ -19,13 +19,15 @@ public static class EvaluateCommand
         split.AcceptOnlyFromAmong("private-test", "public-test", "test", "validation", "train");
         var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, balanced_accuracy, macro_f1, per_class, confusion_matrix, count)" };
         var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("evaluate", "Evaluate a checkpoint on a FER-2013 split") { checkpoint, data, split, json, device };
+        var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip (average with the mirror image) or ten-crop", DefaultValueFactory = _ => "none" };
+        tta.AcceptOnlyFromAmong("none", "flip", "ten-crop");
+        var command = new Command("evaluate", "Evaluate a checkpoint on a split of its data set") { checkpoint, data, split, json, device, tta };
         command.SetAction(r => ErrorHandling.Run(() =>
-            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!)));
+            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!, r.GetValue(tta)!)));
         return command;
     }
 
-    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName)
+    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName, string tta)
     {
         if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
         using var device = DeviceFactory.Create(deviceName);
@@ -34,7 +36,8 @@ public static class EvaluateCommand
         Action<string> log = json ? _ => { } : ErrorHandling.Info;
         var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Spec.Classes, log);
         using var evaluator = new Evaluator(loaded.Model);
-        var result = evaluator.Evaluate(data.Part(splitName));
+        var mode = tta switch { "flip" => TestTimeAugmentationMode.Flip, "ten-crop" => TestTimeAugmentationMode.TenCrop, _ => TestTimeAugmentationMode.None };
+        var result = evaluator.Evaluate(data.Part(splitName), mode);
         var report = EvaluationReport.From(result, splitName, checkpointPath);
         if (json)
         {

@@ -1,4 +1,5 @@
 using NativeCnn.Data;
+using NativeCnn.Data.Augmentation;
 using NativeCnn.Engine.Layers;
 using NativeCnn.Engine.Losses;
 using NativeCnn.Engine.Metrics;
@@ -12,6 +13,17 @@ namespace NativeCnn.Trainer.Training;
 /// <param name="Predictions">Arg-max class per sample.</param>
 /// <param name="Metrics">Accuracy, balanced accuracy, macro-F1, per-class scores, confusion matrix.</param>
 public sealed record EvaluationResult(double MeanLoss, int[] Predictions, ClassificationMetrics Metrics);
+
+/// <summary>Test-time augmentation: which variants of each image are averaged.</summary>
+public enum TestTimeAugmentationMode
+{
+    /// <summary>The image as it is.</summary>
+    None,
+    /// <summary>The image and its mirror image (2 views).</summary>
+    Flip,
+    /// <summary>Four corner crops and the centre crop, each also mirrored (10 views), crop size 11/12 of the image.</summary>
+    TenCrop,
+}
 
 /// <summary>Runs a model in inference mode (moving statistics, no dropout) over a data set in batches.</summary>
 public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposable
@@ -40,6 +52,61 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
         }
         var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Spec.Classes);
         return new EvaluationResult(data.Count == 0 ? 0 : lossSum / data.Count, predictions, metrics);
+    }
+
+    /// <summary>
+    /// Evaluates with test-time augmentation: the softmax probabilities of each image's views
+    /// are averaged, the prediction is their arg-max and the loss is -log of the averaged
+    /// probability of the true class.
+    /// </summary>
+    public EvaluationResult Evaluate(LabeledImageSet data, TestTimeAugmentationMode mode)
+    {
+        if (mode == TestTimeAugmentationMode.None) return Evaluate(data);
+        CheckClasses(model, data);
+        int views = mode == TestTimeAugmentationMode.Flip ? 2 : TestTimeAugmentation.TenCropCount;
+        int group = Math.Max(1, batchSize / views), k = model.ClassCount, size = data.SampleSize;
+        var (c, h, w) = (data.Channels, data.Height, data.Width);
+        var predictions = new int[data.Count];
+        var probabilities = new float[group * views * k];
+        double lossSum = 0;
+        Span<double> mean = stackalloc double[k];
+        for (int start = 0; start < data.Count; start += group)
+        {
+            int count = Math.Min(group, data.Count - start);
+            var images = data.Pixels.AsSpan(start * size, count * size);
+            float[] inputs = mode == TestTimeAugmentationMode.Flip
+                ? WithMirrors(images, count, c, h, w)
+                : TestTimeAugmentation.TenCrop(images, count, c, h, w, h * 11 / 12, w * 11 / 12);
+            var (x, _) = _tensors.For(count * views);
+            model.Device.Upload<float>(x, inputs);
+            model.Device.Download<float>(model.Predict(x), probabilities.AsSpan(0, count * views * k));
+            for (int i = 0; i < count; i++)
+            {
+                mean.Clear();
+                for (int v = 0; v < views; v++)
+                    for (int j = 0; j < k; j++) mean[j] += probabilities[(i * views + v) * k + j] / views;
+                int label = data.Labels[start + i], best = 0;
+                for (int j = 1; j < k; j++) if (mean[j] > mean[best]) best = j;
+                predictions[start + i] = best;
+                lossSum -= Math.Log(Math.Max(mean[label], 1e-12));
+            }
+        }
+        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Spec.Classes);
+        return new EvaluationResult(data.Count == 0 ? 0 : lossSum / data.Count, predictions, metrics);
+    }
+
+    /// <summary>[count, C, H, W] → [count * 2, C, H, W] with image i at 2i and its mirror at 2i + 1.</summary>
+    private static float[] WithMirrors(ReadOnlySpan<float> images, int count, int c, int h, int w)
+    {
+        int size = c * h * w;
+        var result = new float[count * 2 * size];
+        for (int i = 0; i < count; i++)
+        {
+            images.Slice(i * size, size).CopyTo(result.AsSpan(2 * i * size, size));
+            images.Slice(i * size, size).CopyTo(result.AsSpan((2 * i + 1) * size, size));
+            TestTimeAugmentation.FlipHorizontal(result.AsSpan((2 * i + 1) * size, size), 1, c, h, w);
+        }
+        return result;
     }
 
     /// <summary>Fails unless the data's classes are the model's, in the same order.</summary>
