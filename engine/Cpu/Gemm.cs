@@ -570,7 +570,7 @@ public static unsafe class Gemm
                     var v = Vector512.Load(tile + j) * va;
                     if (readC)
                     {
-                        v = Fma(Vector512.Load(c + j), vb, v);
+                        v = VectorMath.Fma(Vector512.Load(c + j), vb, v);
                     }
 
                     Vector512.Store(v, c + j);
@@ -647,17 +647,17 @@ public static unsafe class Gemm
             var b2 = Vector512.Load(b + 2 * l);
             var b3 = Vector512.Load(b + 3 * l);
             var ai = Vector512.Create(a[0]);
-            c00 = Fma(ai, b0, c00); c01 = Fma(ai, b1, c01); c02 = Fma(ai, b2, c02); c03 = Fma(ai, b3, c03);
+            c00 = VectorMath.Fma(ai, b0, c00); c01 = VectorMath.Fma(ai, b1, c01); c02 = VectorMath.Fma(ai, b2, c02); c03 = VectorMath.Fma(ai, b3, c03);
             ai = Vector512.Create(a[1]);
-            c10 = Fma(ai, b0, c10); c11 = Fma(ai, b1, c11); c12 = Fma(ai, b2, c12); c13 = Fma(ai, b3, c13);
+            c10 = VectorMath.Fma(ai, b0, c10); c11 = VectorMath.Fma(ai, b1, c11); c12 = VectorMath.Fma(ai, b2, c12); c13 = VectorMath.Fma(ai, b3, c13);
             ai = Vector512.Create(a[2]);
-            c20 = Fma(ai, b0, c20); c21 = Fma(ai, b1, c21); c22 = Fma(ai, b2, c22); c23 = Fma(ai, b3, c23);
+            c20 = VectorMath.Fma(ai, b0, c20); c21 = VectorMath.Fma(ai, b1, c21); c22 = VectorMath.Fma(ai, b2, c22); c23 = VectorMath.Fma(ai, b3, c23);
             ai = Vector512.Create(a[3]);
-            c30 = Fma(ai, b0, c30); c31 = Fma(ai, b1, c31); c32 = Fma(ai, b2, c32); c33 = Fma(ai, b3, c33);
+            c30 = VectorMath.Fma(ai, b0, c30); c31 = VectorMath.Fma(ai, b1, c31); c32 = VectorMath.Fma(ai, b2, c32); c33 = VectorMath.Fma(ai, b3, c33);
             ai = Vector512.Create(a[4]);
-            c40 = Fma(ai, b0, c40); c41 = Fma(ai, b1, c41); c42 = Fma(ai, b2, c42); c43 = Fma(ai, b3, c43);
+            c40 = VectorMath.Fma(ai, b0, c40); c41 = VectorMath.Fma(ai, b1, c41); c42 = VectorMath.Fma(ai, b2, c42); c43 = VectorMath.Fma(ai, b3, c43);
             ai = Vector512.Create(a[5]);
-            c50 = Fma(ai, b0, c50); c51 = Fma(ai, b1, c51); c52 = Fma(ai, b2, c52); c53 = Fma(ai, b3, c53);
+            c50 = VectorMath.Fma(ai, b0, c50); c51 = VectorMath.Fma(ai, b1, c51); c52 = VectorMath.Fma(ai, b2, c52); c53 = VectorMath.Fma(ai, b3, c53);
         }
 
         var va = Vector512.Create(alpha);
@@ -686,12 +686,12 @@ public static unsafe class Gemm
         {
             var b0 = Vector256.Load(b);
             var b1 = Vector256.Load(b + l);
-            c00 = Fma(Vector256.Create(a[0]), b0, c00); c01 = Fma(Vector256.Create(a[0]), b1, c01);
-            c10 = Fma(Vector256.Create(a[1]), b0, c10); c11 = Fma(Vector256.Create(a[1]), b1, c11);
-            c20 = Fma(Vector256.Create(a[2]), b0, c20); c21 = Fma(Vector256.Create(a[2]), b1, c21);
-            c30 = Fma(Vector256.Create(a[3]), b0, c30); c31 = Fma(Vector256.Create(a[3]), b1, c31);
-            c40 = Fma(Vector256.Create(a[4]), b0, c40); c41 = Fma(Vector256.Create(a[4]), b1, c41);
-            c50 = Fma(Vector256.Create(a[5]), b0, c50); c51 = Fma(Vector256.Create(a[5]), b1, c51);
+            c00 = VectorMath.Fma(Vector256.Create(a[0]), b0, c00); c01 = VectorMath.Fma(Vector256.Create(a[0]), b1, c01);
+            c10 = VectorMath.Fma(Vector256.Create(a[1]), b0, c10); c11 = VectorMath.Fma(Vector256.Create(a[1]), b1, c11);
+            c20 = VectorMath.Fma(Vector256.Create(a[2]), b0, c20); c21 = VectorMath.Fma(Vector256.Create(a[2]), b1, c21);
+            c30 = VectorMath.Fma(Vector256.Create(a[3]), b0, c30); c31 = VectorMath.Fma(Vector256.Create(a[3]), b1, c31);
+            c40 = VectorMath.Fma(Vector256.Create(a[4]), b0, c40); c41 = VectorMath.Fma(Vector256.Create(a[4]), b1, c41);
+            c50 = VectorMath.Fma(Vector256.Create(a[5]), b0, c50); c51 = VectorMath.Fma(Vector256.Create(a[5]), b1, c51);
         }
 
         var va = Vector256.Create(alpha);
@@ -738,8 +738,8 @@ public static unsafe class Gemm
         v1 *= alpha;
         if (readC)
         {
-            v0 = Fma(Vector512.Load(row), beta, v0);
-            v1 = Fma(Vector512.Load(row + Vector512<T>.Count), beta, v1);
+            v0 = VectorMath.Fma(Vector512.Load(row), beta, v0);
+            v1 = VectorMath.Fma(Vector512.Load(row + Vector512<T>.Count), beta, v1);
         }
 
         v0.Store(row);
@@ -755,49 +755,12 @@ public static unsafe class Gemm
         v1 *= alpha;
         if (readC)
         {
-            v0 = Fma(Vector256.Load(row), beta, v0);
-            v1 = Fma(Vector256.Load(row + Vector256<T>.Count), beta, v1);
+            v0 = VectorMath.Fma(Vector256.Load(row), beta, v0);
+            v1 = VectorMath.Fma(Vector256.Load(row + Vector256<T>.Count), beta, v1);
         }
 
         v0.Store(row);
         v1.Store(row + Vector256<T>.Count);
-    }
-
-    /// <summary>x * y + z, fused (one rounding) on float and double.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> z)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        // typeof(T) tests are constants for each instantiation, so only one branch survives JIT compilation.
-        if (typeof(T) == typeof(float))
-        {
-            return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
-        }
-
-        if (typeof(T) == typeof(double))
-        {
-            return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-        }
-
-        return x * y + z;
-    }
-
-    /// <summary>x * y + z; fused where the FMA3 instructions exist (there is no fast software FMA fallback).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma<T>(Vector256<T> x, Vector256<T> y, Vector256<T> z)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (System.Runtime.Intrinsics.X86.Fma.IsSupported && typeof(T) == typeof(float))
-        {
-            return Vector256.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), z.AsSingle()).As<float, T>();
-        }
-
-        if (System.Runtime.Intrinsics.X86.Fma.IsSupported && typeof(T) == typeof(double))
-        {
-            return Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), z.AsDouble()).As<double, T>();
-        }
-
-        return x * y + z;
     }
 
     /// <summary>Register tile and cache blocks for one element type and kernel family.</summary>

@@ -33,19 +33,6 @@ public sealed class CudaDevice : GpuDevice
     /// <summary>Like <see cref="Enumerate"/>, but returns false with the reason instead of throwing.</summary>
     /// <param name="devices">The devices found (empty on failure).</param>
     /// <param name="reason">Why CUDA is unusable, when the result is false; empty otherwise.</param>
-    public static bool TryEnumerate(out IReadOnlyList<CudaDeviceInfo> devices, out string reason)
-    {
-        try
-        {
-            devices = Enumerate();
-            reason = devices.Count == 0 ? "the CUDA driver reports no device" : "";
-            return devices.Count > 0;
-        }
-        catch (GpuException e)
-        {
-            devices = [];
-            reason = e.Message;
-            return false;
-        }
-    }
+    public static bool TryEnumerate(out IReadOnlyList<CudaDeviceInfo> devices, out string reason) =>
+        GpuDiscovery.TryEnumerate(Enumerate, "the CUDA driver reports no device", out devices, out reason);
 }

@@ -34,19 +34,6 @@ public sealed class OpenClDevice : GpuDevice
     /// <summary>Like <see cref="Enumerate"/>, but returns false with the reason instead of throwing.</summary>
     /// <param name="devices">The devices found (empty on failure).</param>
     /// <param name="reason">Why OpenCL is unusable, when the result is false; empty otherwise.</param>
-    public static bool TryEnumerate(out IReadOnlyList<OpenClDeviceInfo> devices, out string reason)
-    {
-        try
-        {
-            devices = Enumerate();
-            reason = devices.Count == 0 ? "no OpenCL platform reports a device" : "";
-            return devices.Count > 0;
-        }
-        catch (GpuException e)
-        {
-            devices = [];
-            reason = e.Message;
-            return false;
-        }
-    }
+    public static bool TryEnumerate(out IReadOnlyList<OpenClDeviceInfo> devices, out string reason) =>
+        GpuDiscovery.TryEnumerate(Enumerate, "no OpenCL platform reports a device", out devices, out reason);
 }

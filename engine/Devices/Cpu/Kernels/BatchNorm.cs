@@ -1,3 +1,4 @@
+using NativeCnn.Engine.Cpu;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 

@@ -125,15 +125,3 @@ internal readonly struct AddOp<T> : IBinaryOp<T> where T : unmanaged, INumberBas
     public static Vector256<T> Apply(Vector256<T> a, Vector256<T> b) => a + b;
     public static Vector512<T> Apply(Vector512<T> a, Vector512<T> b) => a + b;
 }
-
-/// <summary>Generic wrappers for vector instructions that .NET exposes only for concrete element types.</summary>
-internal static class VectorMath
-{
-    /// <summary>a·b + c with one rounding (vfmadd) for float and double; the typeof tests fold away at JIT time.</summary>
-    public static Vector512<T> Fma<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c) where T : unmanaged, INumberBase<T>
-    {
-        if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-        return a * b + c;
-    }
-}
