@@ -141,9 +141,6 @@ public sealed class LayerSpec
         return new LayerSpec(t.GetString()!, name, index, args, source);
     }
 
-    /// <summary>Names of all arguments given.</summary>
-    public IEnumerable<string> ArgumentNames => _arguments.Keys;
-
     private string Where => $"{Source}: layers[{Index}] ({Type})";
 
     /// <summary>An integer argument, or <paramref name="fallback"/> when absent (null fallback = required).</summary>

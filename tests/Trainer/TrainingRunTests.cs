@@ -36,7 +36,7 @@ public class TrainingRunTests
         using var device = new CpuDevice();
         using var model = Sequential.Build(ArchitectureSpec.Parse(SmallCnn, "small-fer"), device, seed: seed);
         using var adam = new Adam();
-        using var loop = new TrainingLoop(model, adam, train, validation, new TrainingOptions(epochs, 32, seed));
+        using var loop = new TrainingLoop(model, adam, train, validation, new TrainingOptions(32, seed));
         return Enumerable.Range(1, epochs).Select(e => loop.RunEpoch(e)).ToList();
     }
 

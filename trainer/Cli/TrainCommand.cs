@@ -96,7 +96,7 @@ public static class TrainCommand
             ? new Sgd(a.LearningRate ?? 1e-2, a.Momentum, a.Nesterov)
             : new Adam(a.LearningRate ?? 1e-3);
         var schedule = LearningRateSchedule.Create(a.Schedule, optimizer.LearningRate, a.Epochs);
-        using var trainer = new TrainingLoop(model, optimizer, train, data.Validation, new TrainingOptions(a.Epochs, a.BatchSize, a.Seed, a.Augmentation));
+        using var trainer = new TrainingLoop(model, optimizer, train, data.Validation, new TrainingOptions(a.BatchSize, a.Seed, a.Augmentation));
 
         string recipe = $"{optimizer.Name} lr {optimizer.LearningRate} ({a.Schedule}), batch {a.BatchSize}, {a.Epochs} epochs"
             + (a.EarlyStopping > 0 ? $" (early stopping after {a.EarlyStopping})" : "")

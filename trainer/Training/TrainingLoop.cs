@@ -10,11 +10,10 @@ using NativeCnn.Engine.Optimizers;
 namespace NativeCnn.Trainer.Training;
 
 /// <summary>Hyper-parameters of a training run.</summary>
-/// <param name="Epochs">Passes over the training set.</param>
 /// <param name="BatchSize">Images per optimizer step.</param>
 /// <param name="Seed">Seeds weight initialisation, shuffling, dropout and augmentation.</param>
 /// <param name="Augmentation">Keras ImageDataGenerator-style random transforms of training images, or null for none.</param>
-public sealed record TrainingOptions(int Epochs, int BatchSize, ulong Seed, AugmentationOptions? Augmentation = null);
+public sealed record TrainingOptions(int BatchSize, ulong Seed, AugmentationOptions? Augmentation = null);
 
 /// <summary>Live numbers after each batch, for progress display.</summary>
 /// <param name="Epoch">1-based epoch.</param>
