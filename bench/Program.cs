@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project bench -- --filter '*'      BenchmarkDotNet suites
 //   dotnet run -c Release --project bench -- gemm-quick        FMA peak and SGEMM GFLOP/s report (about a minute)
 //   dotnet run -c Release --project bench -- train-throughput  training / inference images per second per seed model
+//   dotnet run -c Release --project bench -- layer-profile     per-layer forward / backward times of a training step
 using BenchmarkDotNet.Running;
 using NativeCnn.Bench;
 
@@ -14,6 +15,12 @@ if (args.Length > 0 && args[0] == "gemm-quick")
 if (args.Length > 0 && args[0] == "train-throughput")
 {
     TrainingThroughput.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "layer-profile")
+{
+    LayerProfile.Run(args[1..]);
     return;
 }
 

@@ -67,7 +67,8 @@ public static class TrainingThroughput
         return new Result(name, batch, train, inferBatch, infer, PeakResidentMiB());
     }
 
-    private static Tensor Inputs(Device device, Sequential model, int n, Random random)
+    /// <summary>Random inputs [n, C, H, W] in [0, 1) for <paramref name="model"/>.</summary>
+    internal static Tensor Inputs(Device device, Sequential model, int n, Random random)
     {
         var x = device.Allocate(DType.Float32, [n, .. model.InputShape]);
         var host = new float[x.Length];
@@ -104,7 +105,7 @@ public static class TrainingThroughput
     }
 
     /// <summary>models/NAME.json, found by walking up from the current directory or the executable.</summary>
-    private static string ModelPath(string name)
+    internal static string ModelPath(string name)
     {
         if (File.Exists(name)) return name;
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })

@@ -59,6 +59,15 @@ public static class Philox
         int written = 0;
         while (written < destination.Length)
         {
+            // Whole runs of blocks go through the vectorised generator; the ragged ends one block at a time.
+            if ((index & 3) == 0 && destination.Length - written >= PhiloxVector.ElementsPerCall)
+            {
+                PhiloxVector.Fill(destination.Slice(written, PhiloxVector.ElementsPerCall), seed, step, layerId, index >> 2);
+                written += PhiloxVector.ElementsPerCall;
+                index += PhiloxVector.ElementsPerCall;
+                continue;
+            }
+
             Philox4x32Block block = BlockAt(seed, step, layerId, index >> 2);
             // The first block may start mid-way when startIndex is not a multiple of 4.
             for (int lane = (int)(index & 3); lane < 4 && written < destination.Length; lane++)

@@ -76,6 +76,20 @@ public class PhiloxTests
             Assert.That(bulk[j], Is.EqualTo(Philox.Uniform(5, 3, 2, 6 + j)), $"element {j}");
     }
 
+    [TestCase(0L, 0x0123456789ABCDEFul)]
+    [TestCase(13L, 7ul)]
+    // Block counters crossing 2^32: the high counter word must carry into c1.
+    [TestCase(4L * 0xFFFF_FFF0L + 2, 0xFFFF_FFFF_FFFF_FFFFul)]
+    public void FillUniform_LongRuns_EqualUniformElementwise(long startIndex, ulong seed)
+    {
+        // Long enough that whole 32-element runs take the vectorised generator, with ragged ends on both sides.
+        var bulk = new float[1000];
+        Philox.FillUniform(bulk, seed, step: 123456, layerId: 9, startIndex: startIndex);
+
+        for (int j = 0; j < bulk.Length; j++)
+            Assert.That(bulk[j], Is.EqualTo(Philox.Uniform(seed, 123456, 9, startIndex + j)), $"element {startIndex + j}");
+    }
+
     [Test]
     public void FillUniform_InChunks_EqualsOneFill()
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using NativeCnn.Engine.Random;
 
 namespace NativeCnn.Engine.Devices.Cpu.Kernels;
@@ -24,7 +25,10 @@ internal static unsafe class Dropout
             {
                 int count = Math.Min(Chunk, end - i0);
                 Philox.FillUniform(uniforms[..count], seed, (uint)step, layerId, i0);
-                for (int j = 0; j < count; j++)
+                int j = 0;
+                if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
+                    j = KeepOrDrop(uniforms[..count], threshold, (float)(object)keepScale, (float*)(x + i0), (float*)(y + i0), (float*)(mask + i0));
+                for (; j < count; j++)
                 {
                     T m = uniforms[j] < threshold ? T.Zero : keepScale;
                     mask[i0 + j] = m;
@@ -32,5 +36,22 @@ internal static unsafe class Dropout
                 }
             }
         });
+    }
+
+    /// <summary>Branch-free float32 body (a drop happens at random, so a branch would mispredict often):
+    /// mask = u &lt; rate ? 0 : keepScale, y = x * mask, one vector at a time; returns how many elements it did.</summary>
+    private static int KeepOrDrop(ReadOnlySpan<float> uniforms, float threshold, float keepScale, float* x, float* y, float* mask)
+    {
+        int j = 0;
+        var rate = Vector512.Create(threshold);
+        var keep = Vector512.Create(keepScale);
+        fixed (float* u = uniforms)
+            for (; j + Vector512<float>.Count <= uniforms.Length; j += Vector512<float>.Count)
+            {
+                var m = Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Load(u + j), rate), Vector512<float>.Zero, keep);
+                m.Store(mask + j);
+                (Vector512.Load(x + j) * m).Store(y + j);
+            }
+        return j;
     }
 }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Layers;
+using NativeCnn.Engine.Losses;
+using NativeCnn.Engine.Models;
+using NativeCnn.Engine.Optimizers;
+using NativeCnn.Engine.Tensors;
+
+namespace NativeCnn.Bench;
+
+/// <summary>
+/// `dotnet run -c Release --project bench -- layer-profile [--models a,b] [--batch 64] [--steps 20]`: where a
+/// training step's time goes. Times every layer's forward and backward, the fused loss and the Adam step
+/// separately (median over steps), with each layer's GEMM FLOPs, GFLOP/s and share of the measured FMA peak,
+/// so the report shows which layers are compute-bound and which are memory-bound.
+/// </summary>
+public static class LayerProfile
+{
+    /// <summary>Runs the profile and prints one table per model.</summary>
+    public static void Run(string[] args)
+    {
+        string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
+        var models = Arg("--models", "seed001-shallow,seed001-deep,seed002,seed004").Split(',');
+        int batch = int.Parse(Arg("--batch", "64")), steps = int.Parse(Arg("--steps", "20"));
+        double peak = FmaPeak.AllCores();
+        Console.WriteLine($"FMA peak, {Environment.ProcessorCount} cores: {peak:F1} GFLOP/s; batch {batch}; median of {steps} steps");
+        foreach (var name in models) Profile(name, batch, steps, peak);
+    }
+
+    private static void Profile(string name, int batch, int steps, double peak)
+    {
+        using var device = DeviceFactory.Create("cpu");
+        using var model = Sequential.Build(ArchitectureSpec.Load(TrainingThroughput.ModelPath(name)), device, seed: 1);
+        var random = new Random(1);
+        using var x = TrainingThroughput.Inputs(device, model, batch, random);
+        using var y = device.Allocate(DType.Int32, batch);
+        device.Upload<int>(y, Enumerable.Range(0, batch).Select(_ => random.Next(model.ClassCount)).ToArray());
+        using var adam = new Adam();
+        using var loss = new SoftmaxCrossEntropyLoss();
+        var layers = model.Layers;
+        // Rows: forward and backward of each layer, then the loss and the optimizer.
+        var times = new List<double>[2 * layers.Count + 2];
+        for (int i = 0; i < times.Length; i++) times[i] = [];
+        var total = new List<double>();
+        for (int step = -3; step < steps; step++) // three warm-up steps: JIT tiers, buffers, workspaces
+        {
+            var stepClock = Stopwatch.StartNew();
+            var context = new ForwardContext(true, 1, (ulong)adam.Iterations);
+            Tensor h = x;
+            for (int i = 0; i < layers.Count; i++)
+                h = Timed(step, times[2 * i], () => layers[i].Forward(h, context));
+            Timed(step, times[^2], () => loss.Compute(h, y, computeGradient: true));
+            Tensor? d = loss.Gradient;
+            for (int i = layers.Count - 1; i >= 0; i--)
+            {
+                var dy = d!;
+                d = Timed(step, times[2 * i + 1], () => layers[i].Backward(dy, needInputGradient: i > 0));
+            }
+            Timed(step, times[^1], () => { adam.Step(model.Parameters); return 0; });
+            if (step >= 0) total.Add(stepClock.Elapsed.TotalMilliseconds);
+        }
+
+        double stepMs = Median(total);
+        Console.WriteLine();
+        Console.WriteLine($"{name}: {stepMs:F1} ms per step = {batch * 1000 / stepMs:F1} images/s");
+        Console.WriteLine($"{"layer",-22} {"pass",-8} {"ms",8} {"share",6} {"GFLOP",7} {"GFLOP/s",8} {"% peak",7}");
+        double gemmMs = 0, gemmFlop = 0;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var (forward, backward) = Flops(layers[i], batch, needInputGradient: i > 0);
+            Row($"{layers[i].Name} ({layers[i].TypeName})", "forward", Median(times[2 * i]), forward);
+            Row("", "backward", Median(times[2 * i + 1]), backward);
+        }
+        Row("loss", "fused", Median(times[^2]), 0);
+        Row("adam", "update", Median(times[^1]), 0);
+        Console.WriteLine($"conv and dense: {gemmFlop / 1e9:F2} GFLOP in {gemmMs:F1} ms = {gemmFlop / gemmMs / 1e6:F1} GFLOP/s " +
+                          $"({100 * gemmFlop / gemmMs / 1e6 / peak:F0} % of peak); everything else {stepMs - gemmMs:F1} ms ({100 * (stepMs - gemmMs) / stepMs:F0} %)");
+
+        void Row(string layer, string pass, double ms, double flop)
+        {
+            string rate = flop > 0 ? $"{flop / ms / 1e6,8:F1} {100 * flop / ms / 1e6 / peak,6:F0}%" : "";
+            Console.WriteLine($"{layer,-22} {pass,-8} {ms,8:F2} {100 * ms / stepMs,5:F1}% {(flop > 0 ? $"{flop / 1e9,7:F2}" : ""),7} {rate}");
+            if (flop > 0) { gemmMs += ms; gemmFlop += flop; }
+        }
+    }
+
+    /// <summary>Multiply-add FLOPs (2 per MAC) of a layer's forward and backward pass; 0 for layers without a GEMM.</summary>
+    private static (double Forward, double Backward) Flops(Layer layer, int batch, bool needInputGradient)
+    {
+        double macs = layer switch
+        {
+            Conv2D c => (double)c.OutputShape[0] * c.OutputShape[1] * c.OutputShape[2] * c.InputShape[0] * c.KernelSize.Height * c.KernelSize.Width,
+            Dense d => (double)d.InputShape[0] * d.Units,
+            _ => 0,
+        };
+        double forward = 2 * macs * batch;
+        return (forward, forward * (needInputGradient ? 2 : 1));
+    }
+
+    private static T Timed<T>(int step, List<double> sink, Func<T> action)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = action();
+        if (step >= 0) sink.Add(clock.Elapsed.TotalMilliseconds);
+        return result;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
