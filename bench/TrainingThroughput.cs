@@ -13,7 +13,8 @@ namespace NativeCnn.Bench;
 /// `dotnet run -c Release --project bench -- train-throughput [--models a,b] [--batch 64] [--infer-batch 256]
 /// [--steps 10] [--repeats 5] [--device cpu|opencl[:N]|cuda[:N]] [--json]`: images per second of a full training step (forward, fused loss,
 /// backward, Adam) and of inference, per seed model, on random 48x48 inputs, as the median of several timed
-/// rounds after a warm-up (the machine is shared), plus the process's peak resident memory.
+/// rounds after a warm-up (the machine is shared), plus the process's peak resident memory after training and after inference.
+/// Run one model per process (as compare_pytorch.py does) for per-model memory: the peak is process-wide.
 /// </summary>
 public static class TrainingThroughput
 {
@@ -23,8 +24,10 @@ public static class TrainingThroughput
     /// <param name="TrainImagesPerSecond">Median training throughput.</param>
     /// <param name="InferenceBatch">Images per inference call.</param>
     /// <param name="InferenceImagesPerSecond">Median inference throughput.</param>
-    /// <param name="PeakResidentMiB">Peak resident set size of the process so far (VmHWM), MiB.</param>
-    public sealed record Result(string Model, int TrainBatch, double TrainImagesPerSecond, int InferenceBatch, double InferenceImagesPerSecond, double PeakResidentMiB);
+    /// <param name="TrainPeakResidentMiB">Peak resident set size of the process (VmHWM) after training, before any inference, MiB.</param>
+    /// <param name="PeakResidentMiB">Peak resident set size of the process after inference too, MiB.</param>
+    public sealed record Result(string Model, int TrainBatch, double TrainImagesPerSecond, int InferenceBatch, double InferenceImagesPerSecond,
+        double TrainPeakResidentMiB, double PeakResidentMiB);
 
     /// <summary>Runs the measurement and prints a table, or JSON lines with --json.</summary>
     public static void Run(string[] args)
@@ -35,11 +38,11 @@ public static class TrainingThroughput
         int steps = int.Parse(Arg("--steps", "10")), repeats = int.Parse(Arg("--repeats", "5"));
         bool json = args.Contains("--json");
         string device = Arg("--device", "cpu");
-        if (!json) Console.WriteLine($"{"model",-16} {"train img/s",12} {"infer img/s",12} {"peak RSS MiB",13}   (batch {batch} / {inferBatch}, median of {repeats} x {steps} steps)");
+        if (!json) Console.WriteLine($"{"model",-16} {"train img/s",12} {"infer img/s",12} {"train RSS MiB",14} {"peak RSS MiB",13}   (batch {batch} / {inferBatch}, median of {repeats} x {steps} steps)");
         foreach (var name in models)
         {
             var r = Measure(name, device, batch, inferBatch, steps, repeats);
-            Console.WriteLine(json ? JsonSerializer.Serialize(r) : $"{r.Model,-16} {r.TrainImagesPerSecond,12:F1} {r.InferenceImagesPerSecond,12:F1} {r.PeakResidentMiB,13:F0}");
+            Console.WriteLine(json ? JsonSerializer.Serialize(r) : $"{r.Model,-16} {r.TrainImagesPerSecond,12:F1} {r.InferenceImagesPerSecond,12:F1} {r.TrainPeakResidentMiB,14:F0} {r.PeakResidentMiB,13:F0}");
         }
     }
 
@@ -62,9 +65,11 @@ public static class TrainingThroughput
             adam.Step(model.Parameters);
         }
         double train = MedianRate(Step, device.Synchronize, batch, steps, repeats);
+        // Read before inference: VmHWM only grows, and inference at a larger batch needs larger activations.
+        double trainPeak = PeakResidentMiB();
         using var xi = Inputs(device, model, inferBatch, random);
         double infer = MedianRate(() => model.Predict(xi), device.Synchronize, inferBatch, Math.Max(1, steps / 2), repeats);
-        return new Result(name, batch, train, inferBatch, infer, PeakResidentMiB());
+        return new Result(name, batch, train, inferBatch, infer, trainPeak, PeakResidentMiB());
     }
 
     /// <summary>Random inputs [n, C, H, W] in [0, 1) for <paramref name="model"/>.</summary>

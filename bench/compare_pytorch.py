@@ -113,7 +113,7 @@ def nativecnn_measure(name, batch, infer_batch, steps, repeats):
                           "--infer-batch", str(infer_batch), "--steps", str(steps), "--repeats", str(repeats), "--json"],
                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
-    return r["TrainImagesPerSecond"], r["InferenceImagesPerSecond"], r["PeakResidentMiB"]
+    return r["TrainImagesPerSecond"], r["InferenceImagesPerSecond"], r["TrainPeakResidentMiB"], r["PeakResidentMiB"]
 
 
 def main():
@@ -128,14 +128,14 @@ def main():
     torch.set_num_threads(a.threads)
     print(f"PyTorch {torch.__version__}, {a.threads} threads; batch {a.batch} (train) / {a.infer_batch} (inference); "
           f"medians of {a.repeats} x {a.steps} steps; {time.strftime('%Y-%m-%d')}", flush=True)
-    header = f"{'model':<16} {'train img/s':>24} {'ratio':>6} {'inference img/s':>24} {'ratio':>6} {'ours peak RSS':>14}"
+    header = f"{'model':<16} {'train img/s':>24} {'ratio':>6} {'inference img/s':>24} {'ratio':>6} {'ours RSS MiB: train / +inference':>34}"
     print(header)
     print(f"{'':<16} {'NativeCnn / PyTorch':>24} {'':>6} {'NativeCnn / PyTorch':>24}")
     for name in a.models.split(","):
-        ours_train, ours_infer, rss = nativecnn_measure(name, a.batch, a.infer_batch, a.steps, a.repeats)
+        ours_train, ours_infer, train_rss, rss = nativecnn_measure(name, a.batch, a.infer_batch, a.steps, a.repeats)
         torch_train, torch_infer = torch_measure(name, a.batch, a.infer_batch, a.steps, a.repeats)
         print(f"{name:<16} {ours_train:>11.1f} / {torch_train:>10.1f} {ours_train / torch_train:>6.2f} "
-              f"{ours_infer:>11.1f} / {torch_infer:>10.1f} {ours_infer / torch_infer:>6.2f} {rss:>10.0f} MiB", flush=True)
+              f"{ours_infer:>11.1f} / {torch_infer:>10.1f} {ours_infer / torch_infer:>6.2f} {train_rss:>20.0f} / {rss:>11.0f}", flush=True)
 
 
 if __name__ == "__main__":
