@@ -455,6 +455,19 @@ public static unsafe class Gemm
             T* src = x + i0 * rowStride;
             const int steps = 8;
             int p = 0;
+            if (typeof(T) == typeof(float) && Avx512F.IsSupported && h == w && w % 16 == 0)
+            {
+                // Full float panels (the NR = 64 panels of a transposed B): 16 x 16 blocks transposed in registers,
+                // about a tenth of the instructions of the element-by-element copy below.
+                for (; p + 16 <= depth; p += 16)
+                {
+                    for (int i = 0; i < w; i += 16)
+                    {
+                        Transpose.Block16x16((float*)(src + i * rowStride + p), rowStride, (float*)(dst + p * w + i), w);
+                    }
+                }
+            }
+
             for (; p + steps <= depth; p += steps)
             {
                 T* s = src + p;
