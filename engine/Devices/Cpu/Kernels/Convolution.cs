@@ -43,8 +43,7 @@ internal sealed unsafe class Convolution : IDisposable
                     {
                         T* dst = y + ((long)(n0 + img) * o + oc) * ohw;
                         T* src = target + (long)oc * width + img * ohw;
-                        T b = bias == null ? T.Zero : bias[oc];
-                        for (int s = 0; s < ohw; s++) dst[s] = src[s] + b;
+                        VectorLoop.AddScalar(src, bias == null ? T.Zero : bias[oc], dst, ohw);
                     }
             }
         });

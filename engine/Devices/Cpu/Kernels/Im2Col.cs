@@ -76,7 +76,9 @@ internal static unsafe class Im2Col
     {
         var (first, last) = ValidRange(offset, stride, width, count);
         if (stride == 1)
-            for (int j = first; j < last; j++) dst[j + offset] += src[j];
+        {
+            if (last > first) VectorLoop.MapRange<T, AddOp<T>>(dst + first + offset, src + first, dst + first + offset, last - first);
+        }
         else
             for (int j = first; j < last; j++) dst[j * stride + offset] += src[j];
     }

@@ -54,7 +54,8 @@ internal static unsafe class VectorLoop
         for (; i < n; i++) y[i] = TOp.Apply(x[i]);
     }
 
-    private static void MapRange<T, TOp>(T* a, T* b, T* y, int n)
+    /// <summary>y[i] = TOp(a[i], b[i]) on the calling thread, for kernels that already split work across cores.</summary>
+    public static void MapRange<T, TOp>(T* a, T* b, T* y, int n)
         where T : unmanaged, INumberBase<T> where TOp : IBinaryOp<T>
     {
         int i = 0;
@@ -65,6 +66,19 @@ internal static unsafe class VectorLoop
             for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
                 Vector256.Store(TOp.Apply(Vector256.Load(a + i), Vector256.Load(b + i)), y + i);
         for (; i < n; i++) y[i] = TOp.Apply(a[i], b[i]);
+    }
+
+    /// <summary>y[i] = x[i] + c on the calling thread.</summary>
+    public static void AddScalar<T>(T* x, T c, T* y, int n) where T : unmanaged, INumberBase<T>
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vc = Vector512.Create(c);
+            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                Vector512.Store(Vector512.Load(x + i) + vc, y + i);
+        }
+        for (; i < n; i++) y[i] = x[i] + c;
     }
 
     /// <summary>Σ x[i] with vector partial sums (pairwise-ish, so float32 error grows slowly).</summary>
