@@ -23,6 +23,7 @@ __device__ float exp(float); __device__ double exp(double);
 __device__ float log(float); __device__ double log(double);
 __device__ float sqrt(float); __device__ double sqrt(double);
 __device__ float fmax(float, float); __device__ double fmax(double, double);
+__device__ float fma(float, float, float); __device__ double fma(double, double, double);
 __device__ int min(int, int);
 H
 

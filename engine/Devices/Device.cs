@@ -3,7 +3,8 @@ using NativeCnn.Engine.Tensors;
 namespace NativeCnn.Engine.Devices;
 
 /// <summary>Mean loss and number of correct arg-max predictions of one batch.</summary>
-/// <param name="MeanLoss">Categorical cross-entropy averaged over the batch, nats.</param>
+/// <param name="MeanLoss">Categorical cross-entropy summed over the batch and divided by the batch size N, nats;
+/// each sample's term multiplied by its class weight when class weights were given.</param>
 /// <param name="Correct">Samples whose arg-max logit equals the label.</param>
 public readonly record struct LossResult(double MeanLoss, int Correct);
 
@@ -143,8 +144,51 @@ public abstract class Device : IDisposable
     /// log-sum-exp: loss_n = logsumexp(z_n) - z_n[label]. Writes dLogits = (softmax(z) - onehot)/N
     /// when not null. Only the two returned numbers cross back to the host.
     /// </summary>
-    /// <exception cref="ArgumentException">A label is outside [0, K).</exception>
-    public abstract LossResult SoftmaxCrossEntropy(Tensor logits, Tensor labels, Tensor? dLogits);
+    /// <remarks>
+    /// With <paramref name="classWeight"/> [K] (Keras <c>class_weight</c>, turned into per-sample
+    /// weights w_n = classWeight[label_n]), each sample's term is scaled and the sum is still divided
+    /// by N, as Keras' default "sum_over_batch_size" reduction does:
+    /// L = (1/N) Σ_n w_n (logsumexp(z_n) - z_n[label_n]); ∂L/∂z_n = w_n (softmax(z_n) - onehot(label_n))/N.
+    /// Null leaves the unweighted results bit for bit as they were.
+    /// Source: keras.io/api/models/model_training_apis (fit, class_weight).
+    /// </remarks>
+    /// <exception cref="ArgumentException">A label is outside [0, K), labels are not Int32 [N], or
+    /// <paramref name="classWeight"/> is not [K] of the logits' dtype.</exception>
+    public abstract LossResult SoftmaxCrossEntropy(Tensor logits, Tensor labels, Tensor? dLogits, Tensor? classWeight = null);
+
+    /// <summary>Checks the shapes <see cref="SoftmaxCrossEntropy"/> relies on; every backend calls it first.</summary>
+    /// <exception cref="ArgumentException">labels are not Int32 [N], or classWeight is not [K] of the logits' dtype.</exception>
+    protected static void CheckCrossEntropyArguments(Tensor logits, Tensor labels, Tensor? classWeight)
+    {
+        int n = logits.Dim(0), k = logits.Dim(1);
+        if (labels.DType != DType.Int32 || labels.Length != n)
+            throw new ArgumentException($"labels must be Int32 [{n}], got {labels.DType} {labels.ShapeString()}");
+        if (classWeight != null && (classWeight.DType != logits.DType || classWeight.Length != k))
+            throw new ArgumentException($"class weights must be {logits.DType} [{k}] like the logits' classes, got {classWeight.DType} {classWeight.ShapeString()}");
+    }
+
+    /// <summary>
+    /// y += α·x element-wise (BLAS axpy), x and y of the same length and dtype, α rounded to that
+    /// dtype. Every backend computes it as one fused multiply-add per element, so they agree bit
+    /// for bit. Used for the L2 penalty's gradient term dW += 2λ·W.
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths or dtypes differ, or a tensor is not floating-point.</exception>
+    public abstract void AddScaled(Tensor y, Tensor x, double alpha);
+
+    /// <summary>
+    /// Σ x[i]², accumulated in the tensor's dtype in blocks and combined in double; one host round trip
+    /// on GPU backends. Used for the L2 penalty λ·Σw² in the reported loss.
+    /// </summary>
+    /// <exception cref="ArgumentException">x is not floating-point.</exception>
+    public abstract double SumOfSquares(Tensor x);
+
+    /// <summary>Checks the operands of <see cref="AddScaled"/>.</summary>
+    /// <exception cref="ArgumentException">Lengths or dtypes differ.</exception>
+    protected static void CheckSameLayout(Tensor y, Tensor x)
+    {
+        if (y.DType != x.DType || y.Length != x.Length)
+            throw new ArgumentException($"expected tensors of the same length and dtype, got {y.DType} {y.ShapeString()} and {x.DType} {x.ShapeString()}");
+    }
 
     /// <summary>
     /// Keras SGD step. Without momentum: p -= lr g. With momentum μ: v = μ v - lr g, then

@@ -1,5 +1,6 @@
 using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Layers;
+using NativeCnn.Engine.Regularizers;
 
 namespace NativeCnn.Engine.Diagnostics;
 
@@ -13,12 +14,16 @@ public sealed record GradientCheckCase(string Name, string LayerType, Func<Layer
 /// <summary>
 /// The layer configurations that <c>nativecnn gradcheck</c> and the test suite check: every
 /// layer type, with the stride, padding, kernel-shape and activation variants, at odd sizes
-/// (5x7 images, 3 channels) so no edge case hides behind a power of two.
+/// (5x7 images, 3 channels) so no edge case hides behind a power of two. The L2 cases use a large
+/// λ (0.3) so the penalty's 2λ·w is as large as the data term and a missing or doubled term fails.
 /// </summary>
 public static class GradientCheckSuite
 {
     /// <summary>Batch size used for every case (odd, and &gt; 1 so batch statistics matter).</summary>
     public const int Batch = 3;
+
+    /// <summary>λ of the L2-regularised cases.</summary>
+    public const double L2Factor = 0.3;
 
     /// <summary>All cases.</summary>
     public static IReadOnlyList<GradientCheckCase> Cases { get; } =
@@ -30,9 +35,12 @@ public static class GradientCheckSuite
         new("Conv2D 3x3 stride (2,1) valid", "Conv2D", () => new Conv2D("conv2d", 3, (3, 3), (2, 1), Padding.Valid, ActivationFunction.Linear), [2, 7, 6]),
         new("Conv2D 3x3 same relu", "Conv2D", () => new Conv2D("conv2d", 4, (3, 3), (1, 1), Padding.Same, ActivationFunction.Relu), [3, 5, 7]),
         new("Conv2D 1x1 no bias", "Conv2D", () => new Conv2D("conv2d", 3, (1, 1), (1, 1), Padding.Valid, ActivationFunction.Linear, useBias: false), [2, 3, 3]),
+        new("Conv2D 3x3 same relu l2", "Conv2D", () => new Conv2D("conv2d", 4, (3, 3), (1, 1), Padding.Same, ActivationFunction.Relu,
+            kernelRegularizer: new L2Regularizer(L2Factor)), [3, 5, 7]),
         new("Dense", "Dense", () => new Dense("dense", 5, ActivationFunction.Linear), [7]),
         new("Dense relu", "Dense", () => new Dense("dense", 6, ActivationFunction.Relu), [9]),
         new("Dense softmax", "Dense", () => new Dense("dense", 4, ActivationFunction.Softmax), [5]),
+        new("Dense relu l2", "Dense", () => new Dense("dense", 6, ActivationFunction.Relu, kernelRegularizer: new L2Regularizer(L2Factor)), [9]),
         new("BatchNormalization on images", "BatchNormalization", () => new BatchNormalization("batch_normalization"), [3, 5, 7]),
         new("BatchNormalization on features", "BatchNormalization", () => new BatchNormalization("batch_normalization"), [7]),
         new("MaxPooling2D 2x2", "MaxPooling2D", () => new MaxPooling2D("max_pooling2d", (2, 2)), [3, 5, 7]),

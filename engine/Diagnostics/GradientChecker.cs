@@ -16,8 +16,10 @@ public sealed record GradientCheckResult(string Layer, string Tensor, int Checke
 
 /// <summary>
 /// Float64 central-difference gradient checks. For a layer f and a fixed random projection r,
-/// the scalar L(x, θ) = Σ r ⊙ f(x; θ) has ∂L/∂y = r, so one Backward(r) gives the analytic
+/// the scalar L(x, θ) = Σ r ⊙ f(x; θ) + R(θ) has ∂L/∂y = r, so one Backward(r) gives the analytic
 /// ∂L/∂x and ∂L/∂θ; each is compared with (L(v + h) - L(v - h)) / 2h element by element.
+/// R(θ) is the layer's <see cref="Layer.RegularizationLoss"/> (λ·Σ kernel² under an L2 kernel
+/// regularizer, else 0), so the penalty's gradient term is checked with the rest.
 /// Training mode is used (batch statistics, a fixed dropout mask).
 /// </summary>
 public sealed class GradientChecker
@@ -56,7 +58,7 @@ public sealed class GradientChecker
             device.Download<double>(y, yHost);
             double sum = 0;
             for (int i = 0; i < yHost.Length; i++) sum += yHost[i] * projection[i];
-            return sum;
+            return sum + layer.RegularizationLoss();
         }
 
         Loss();
@@ -74,8 +76,10 @@ public sealed class GradientChecker
         return results;
     }
 
-    /// <summary>Checks the fused softmax cross-entropy's ∂L/∂logits for random logits [batch, classes].</summary>
-    public GradientCheckResult CheckLoss(Device device, int batch, int classes)
+    /// <summary>Checks the fused softmax cross-entropy's ∂L/∂logits for random logits [batch, classes],
+    /// class-weighted when <paramref name="classWeight"/> (one weight per class) is given.</summary>
+    /// <exception cref="ArgumentException">classWeight does not hold <paramref name="classes"/> finite weights ≥ 0.</exception>
+    public GradientCheckResult CheckLoss(Device device, int batch, int classes, IReadOnlyList<double>? classWeight = null)
     {
         var random = new System.Random(Seed);
         using var logits = device.Allocate(DType.Float64, batch, classes);
@@ -83,7 +87,7 @@ public sealed class GradientChecker
         double[] z = RandomArray(random, logits.Length);
         device.Upload<double>(logits, z);
         device.Upload<int>(labels, Enumerable.Range(0, batch).Select(_ => random.Next(classes)).ToArray());
-        using var loss = new SoftmaxCrossEntropyLoss();
+        using var loss = new SoftmaxCrossEntropyLoss(classWeight);
         loss.Compute(logits, labels, computeGradient: true);
         double[] analytic = Download(device, loss.Gradient);
         return Compare("loss", "logits", analytic, logits, z, random, () => loss.Compute(logits, labels, computeGradient: false).MeanLoss);

@@ -1,4 +1,5 @@
 using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Regularizers;
 using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Engine.Layers;
@@ -9,19 +10,20 @@ namespace NativeCnn.Engine.Layers;
 /// Forward: y[n,o,i,j] = b[o] + Σ_{c,p,q} k[o,c,p,q] x[n, c, i·sh + p - pt, j·sw + q - pl].
 /// Backward: ∂L/∂k[o,c,p,q] = Σ_{n,i,j} dz[n,o,i,j] x[n, c, i·sh+p-pt, j·sw+q-pl];
 /// ∂L/∂b[o] = Σ dz[n,o,·,·]; ∂L/∂x = the transposed convolution of dz, where dz = f'(·) ⊙ dy.
+/// With a <see cref="KernelRegularizer"/> l2(λ) the loss gains λ·Σ k² and ∂L/∂k gains 2λ·k.
 /// Source: keras.io/api/layers/convolution_layers/convolution2d.
 /// </summary>
-public sealed class Conv2D : Layer
+public sealed class Conv2D : Layer, IKernelRegularizable
 {
     private Parameter _kernel = null!;
     private Parameter? _bias;
     private Conv2DGeometry _geometry;
     private Tensor? _input, _output, _inputGradient;
 
-    /// <summary>Creates the layer.</summary>
+    /// <summary>Creates the layer; <paramref name="kernelRegularizer"/> is Keras' kernel_regularizer (null: none).</summary>
     /// <exception cref="ArgumentException">filters, kernel size or strides not positive.</exception>
     public Conv2D(string name, int filters, (int Height, int Width) kernelSize, (int Height, int Width) strides,
-        Padding padding, ActivationFunction activation, bool useBias = true) : base(name)
+        Padding padding, ActivationFunction activation, bool useBias = true, L2Regularizer? kernelRegularizer = null) : base(name)
     {
         if (filters <= 0 || kernelSize.Height <= 0 || kernelSize.Width <= 0 || strides.Height <= 0 || strides.Width <= 0)
             throw new ArgumentException($"layer {name}: filters ({filters}), kernel_size ({kernelSize.Height}x{kernelSize.Width}) and strides ({strides.Height}x{strides.Width}) must be positive");
@@ -31,6 +33,7 @@ public sealed class Conv2D : Layer
         Padding = padding;
         Activation = activation;
         UseBias = useBias;
+        KernelRegularizer = kernelRegularizer;
     }
 
     /// <summary>Number of output channels.</summary>
@@ -45,6 +48,8 @@ public sealed class Conv2D : Layer
     public ActivationFunction Activation { get; }
     /// <summary>Whether the layer adds a bias.</summary>
     public bool UseBias { get; }
+    /// <inheritdoc/>
+    public L2Regularizer? KernelRegularizer { get; set; }
 
     /// <inheritdoc/>
     public override string TypeName => "Conv2D";
@@ -90,6 +95,10 @@ public sealed class Conv2D : Layer
         Activation.BackwardInPlace(Device, _output!, dy);
         var dx = needInputGradient ? Reuse(ref _inputGradient, x.Dim(0), InputShape) : null;
         Device.Conv2DBackward(x, _kernel.Value, dy, dx, _kernel.Gradient!, _bias?.Gradient, _geometry.WithBatch(x.Dim(0)));
+        KernelRegularizer?.AddGradient(_kernel.Value, _kernel.Gradient!);
         return dx;
     }
+
+    /// <inheritdoc/>
+    public override double RegularizationLoss() => KernelRegularizer?.Penalty(_kernel.Value) ?? 0;
 }

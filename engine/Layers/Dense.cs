@@ -1,3 +1,4 @@
+using NativeCnn.Engine.Regularizers;
 using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Engine.Layers;
@@ -6,22 +7,24 @@ namespace NativeCnn.Engine.Layers;
 /// Keras Dense: y = f(x · kernel + bias), input [N, F] float, output [N, units];
 /// kernel [F, units] (Keras layout), glorot_uniform; bias [units], zeros.
 /// Backward with dz = f'(·) ⊙ dy: ∂L/∂kernel = xᵀ dz; ∂L/∂bias = Σ_n dz[n, :]; ∂L/∂x = dz kernelᵀ.
+/// With a <see cref="KernelRegularizer"/> l2(λ) the loss gains λ·Σ kernel² and ∂L/∂kernel gains 2λ·kernel.
 /// Source: keras.io/api/layers/core_layers/dense.
 /// </summary>
-public sealed class Dense : Layer
+public sealed class Dense : Layer, IKernelRegularizable
 {
     private Parameter _kernel = null!;
     private Parameter? _bias;
     private Tensor? _input, _output, _inputGradient;
 
-    /// <summary>Creates the layer.</summary>
+    /// <summary>Creates the layer; <paramref name="kernelRegularizer"/> is Keras' kernel_regularizer (null: none).</summary>
     /// <exception cref="ArgumentException">units not positive.</exception>
-    public Dense(string name, int units, ActivationFunction activation, bool useBias = true) : base(name)
+    public Dense(string name, int units, ActivationFunction activation, bool useBias = true, L2Regularizer? kernelRegularizer = null) : base(name)
     {
         if (units <= 0) throw new ArgumentException($"layer {name}: units must be positive, got {units}");
         Units = units;
         Activation = activation;
         UseBias = useBias;
+        KernelRegularizer = kernelRegularizer;
     }
 
     /// <summary>Output features.</summary>
@@ -30,6 +33,8 @@ public sealed class Dense : Layer
     public ActivationFunction Activation { get; }
     /// <summary>Whether the layer adds a bias.</summary>
     public bool UseBias { get; }
+    /// <inheritdoc/>
+    public L2Regularizer? KernelRegularizer { get; set; }
 
     /// <summary>
     /// Set by the model on its last layer: a softmax activation is left out of Forward and
@@ -79,10 +84,14 @@ public sealed class Dense : Layer
         var x = _input ?? throw new InvalidOperationException($"layer {Name}: Backward before Forward");
         Applied.BackwardInPlace(Device, _output!, dy);
         Device.MatMul(x, true, dy, false, _kernel.Gradient!, beta: 0);
+        KernelRegularizer?.AddGradient(_kernel.Value, _kernel.Gradient!);
         if (_bias != null) Device.SumRows(dy, _bias.Gradient!);
         if (!needInputGradient) return null;
         var dx = Reuse(ref _inputGradient, x.Dim(0), InputShape);
         Device.MatMul(dy, false, _kernel.Value, true, dx, beta: 0);
         return dx;
     }
+
+    /// <inheritdoc/>
+    public override double RegularizationLoss() => KernelRegularizer?.Penalty(_kernel.Value) ?? 0;
 }

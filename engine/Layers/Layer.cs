@@ -73,6 +73,13 @@ public abstract class Layer : IDisposable
     /// </summary>
     public abstract Tensor? Backward(Tensor dy, bool needInputGradient);
 
+    /// <summary>
+    /// The penalty this layer adds to the training loss (Keras <c>layer.losses</c>), nats: λ·Σ w² for
+    /// a regularised kernel, 0 for layers without regularizers. Reads the current weights; on a GPU
+    /// this is a reduction plus a read-back, so callers compute it when they report, not every step.
+    /// </summary>
+    public virtual double RegularizationLoss() => 0;
+
     /// <summary>Extra text for the summary's type column (e.g. the activation), or null.</summary>
     public virtual string? Details => null;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NativeCnn.Engine.Regularizers;
 
 namespace NativeCnn.Engine.Models;
 
@@ -11,9 +12,10 @@ namespace NativeCnn.Engine.Models;
 ///                 "padding": "valid", "activation": "relu" }, ... ] }
 /// </code>
 /// input_shape is Keras order (height, width, channels); layer types and argument names are
-/// Keras': Conv2D (filters, kernel_size, strides, padding, activation, use_bias),
+/// Keras': Conv2D (filters, kernel_size, strides, padding, activation, use_bias, kernel_regularizer),
 /// BatchNormalization (momentum, epsilon), MaxPooling2D (pool_size, strides), Dropout (rate),
-/// Flatten, Dense (units, activation, use_bias), Activation (activation).
+/// Flatten, Dense (units, activation, use_bias, kernel_regularizer), Activation (activation).
+/// kernel_regularizer is <c>{"l2": λ}</c> (Keras regularizers.L2, λ ≥ 0) or null for none.
 /// </summary>
 public sealed class ArchitectureSpec
 {
@@ -187,6 +189,27 @@ public sealed class LayerSpec
         if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 2 && v.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number))
             return (v[0].GetInt32(), v[1].GetInt32());
         throw new ModelFormatException($"{Where}: '{key}' must be an integer or [height, width]");
+    }
+
+    /// <summary>
+    /// A Keras regularizer argument such as kernel_regularizer: <c>{"l2": λ}</c> with a finite λ ≥ 0,
+    /// or null / absent for none (Keras' default). <c>{"l2": 0}</c> is a regularizer of its own that
+    /// does nothing, so a layer can keep the trainer's <c>--l2</c> default off its kernel.
+    /// </summary>
+    /// <exception cref="ModelFormatException">Not an object, a key other than "l2", or λ not a finite number ≥ 0.</exception>
+    public L2Regularizer? Regularizer(string key)
+    {
+        if (!_arguments.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        string expected = $"'{key}' must be {{\"l2\": factor}} with a number >= 0, or null";
+        if (v.ValueKind != JsonValueKind.Object)
+            throw new ModelFormatException($"{Where}: {expected}, got {v.GetRawText()}");
+        var unknown = v.EnumerateObject().Select(p => p.Name).Where(n => n != "l2").ToArray();
+        if (unknown.Length > 0)
+            throw new ModelFormatException($"{Where}: '{key}' has unknown key(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))}; NativeCnn supports only {{\"l2\": factor}}");
+        if (!v.TryGetProperty("l2", out var factor) || factor.ValueKind != JsonValueKind.Number || !factor.TryGetDouble(out double l2))
+            throw new ModelFormatException($"{Where}: {expected}, got {v.GetRawText()}");
+        try { return new L2Regularizer(l2); }
+        catch (ArgumentException e) { throw new ModelFormatException($"{Where}: '{key}': {e.Message}", e); }
     }
 
     /// <summary>Fails on arguments the layer does not know, so a typo never goes unnoticed.</summary>

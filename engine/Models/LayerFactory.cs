@@ -17,12 +17,14 @@ public static class LayerFactory
             switch (spec.Type)
             {
                 case "Conv2D":
-                    spec.AllowOnly("filters", "kernel_size", "strides", "padding", "activation", "use_bias");
+                    spec.AllowOnly("filters", "kernel_size", "strides", "padding", "activation", "use_bias", "kernel_regularizer");
                     return new Conv2D(name, spec.Int("filters"), spec.Pair("kernel_size"), spec.Pair("strides", (1, 1)),
-                        ParsePadding(spec.String("padding", "valid")!), Activations.Parse(spec.String("activation", null)), spec.Bool("use_bias", true));
+                        ParsePadding(spec.String("padding", "valid")!), Activations.Parse(spec.String("activation", null)), spec.Bool("use_bias", true),
+                        spec.Regularizer("kernel_regularizer"));
                 case "Dense":
-                    spec.AllowOnly("units", "activation", "use_bias");
-                    return new Dense(name, spec.Int("units"), Activations.Parse(spec.String("activation", null)), spec.Bool("use_bias", true));
+                    spec.AllowOnly("units", "activation", "use_bias", "kernel_regularizer");
+                    return new Dense(name, spec.Int("units"), Activations.Parse(spec.String("activation", null)), spec.Bool("use_bias", true),
+                        spec.Regularizer("kernel_regularizer"));
                 case "BatchNormalization":
                     spec.AllowOnly("momentum", "epsilon");
                     return new BatchNormalization(name, spec.Number("momentum", 0.99), spec.Number("epsilon", 1e-3));

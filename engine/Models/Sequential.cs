@@ -1,5 +1,6 @@
 using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Layers;
+using NativeCnn.Engine.Regularizers;
 using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Engine.Models;
@@ -107,6 +108,29 @@ public sealed class Sequential : IDisposable
         }
         Device.SoftmaxForward(logits, _probabilities);
         return _probabilities;
+    }
+
+    /// <summary>
+    /// Σ of every layer's <see cref="Layer.RegularizationLoss"/> (Keras <c>model.losses</c>), nats: the
+    /// L2 penalties the training loss includes. 0, with no device work, when no kernel is regularised.
+    /// </summary>
+    public double RegularizationLoss() => _layers.Sum(l => l.RegularizationLoss());
+
+    /// <summary>
+    /// Gives <paramref name="regularizer"/> to every Conv2D and Dense kernel that has none of its own
+    /// (the trainer's <c>--l2</c>); kernels whose architecture sets kernel_regularizer, even
+    /// <c>{"l2": 0}</c>, keep theirs. Biases and BatchNormalization parameters are never regularised.
+    /// </summary>
+    /// <returns>How many kernels received it.</returns>
+    public int SetDefaultKernelRegularizer(L2Regularizer regularizer)
+    {
+        int count = 0;
+        foreach (var layer in _layers.OfType<IKernelRegularizable>().Where(l => l.KernelRegularizer == null))
+        {
+            layer.KernelRegularizer = regularizer;
+            count++;
+        }
+        return count;
     }
 
     /// <summary>Looks up a parameter by its checkpoint name ("layer.name").</summary>

@@ -136,6 +136,33 @@ public class CommandLineTests
         }
     }
 
+    [TestCase("-1", "got -1")]
+    [TestCase("-0.0001", "got -0.0001")]
+    [TestCase("nan", "got NaN")]
+    public void A_bad_l2_factor_is_a_clear_error(string value, string got)
+    {
+        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--l2", value, "--epochs", "1",
+            "--out", Path.Combine(_temp, "run")), "--l2 must be a finite number >= 0", got);
+        Assert.That(Directory.Exists(Path.Combine(_temp, "run")), Is.False, "rejected before anything is written");
+    }
+
+    [Test]
+    public void An_unknown_class_weight_mode_is_a_clear_error()
+    {
+        var (code, _, error) = Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--class-weight", "foo");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("'foo'").And.Contain("'balanced'").And.Contain("'none'"));
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void A_bad_kernel_regularizer_names_the_file_and_layer()
+    {
+        string file = Path.Combine(_temp, "l1.json");
+        File.WriteAllText(file, """{"input_shape": [8, 8, 1], "classes": ["a", "b"], "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 2, "kernel_regularizer": {"l1": 0.01}}]}""");
+        AssertCleanError(Cli.Run("summary", "--model", file), file, "layers[1] (Dense)", "'kernel_regularizer' has unknown key(s) 'l1'");
+    }
+
     [Test]
     public void Bad_option_values_are_rejected()
     {

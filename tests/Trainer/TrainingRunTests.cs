@@ -106,6 +106,70 @@ public class TrainingRunTests
     }
 
     [Test]
+    public void L2_and_balanced_class_weights_are_applied_printed_and_recorded()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // A folder-per-class tree, imbalanced 10 : 30 : 15, split 80/10/10 by the trainer.
+            string data = Path.Combine(root, "data");
+            foreach (var (emotion, count) in new[] { ("angry", 10), ("happy", 30), ("sad", 15) })
+            {
+                Directory.CreateDirectory(Path.Combine(data, emotion));
+                foreach (string file in Directory.GetFiles(Path.Combine(RepositoryPaths.Fer2013, "train", emotion)).Order().Take(count))
+                    File.Copy(file, Path.Combine(data, emotion, Path.GetFileName(file)));
+            }
+            string architecture = Path.Combine(root, "small.json");
+            File.WriteAllText(architecture, """
+                { "name": "small", "input_shape": [16, 16, 1], "classes": ["angry", "happy", "sad"],
+                  "layers": [
+                    { "type": "Conv2D", "filters": 4, "kernel_size": 3, "padding": "same", "activation": "relu",
+                      "kernel_regularizer": {"l2": 0.01} },
+                    { "type": "MaxPooling2D", "pool_size": 2 }, { "type": "Flatten" },
+                    { "type": "Dense", "units": 3, "activation": "softmax" } ] }
+                """);
+            string run = Path.Combine(root, "run");
+            var train = Cli.Run("train", "--model", architecture, "--data", data, "--epochs", "1", "--batch-size", "8",
+                "--l2", "0.001", "--class-weight", "balanced", "--out", run);
+            Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+
+            // The weights the run must have used: scikit-learn's n_samples / (n_classes · count_c) on its training part.
+            var parts = DatasetLoader.Load(data, [16, 16, 1], ["angry", "happy", "sad"], _ => { });
+            int[] counts = parts.Train.CountPerClass();
+            double[] expected = counts.Select(c => (double)parts.Train.Count / (3 * c)).ToArray();
+            Assert.That(train.Out, Does.Contain(FormattableString.Invariant(
+                $"class_weight balanced (angry {expected[0]:0.000}, happy {expected[1]:0.000}, sad {expected[2]:0.000})")));
+            Assert.That(train.Out, Does.Contain("kernel l2 0.001 on 1, 0.01 on 1 of 2 kernels"));
+
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
+            var summary = report.RootElement;
+            Assert.That(summary.GetProperty("l2").GetDouble(), Is.EqualTo(0.001));
+            Assert.That(summary.GetProperty("kernel_l2").GetProperty("conv2d_1").GetDouble(), Is.EqualTo(0.01), "the architecture's own λ wins");
+            Assert.That(summary.GetProperty("kernel_l2").GetProperty("dense_1").GetDouble(), Is.EqualTo(0.001));
+            Assert.That(summary.GetProperty("class_weight").GetString(), Is.EqualTo("balanced"));
+            var weights = summary.GetProperty("class_weights");
+            foreach (var (name, i) in new[] { ("angry", 0), ("happy", 1), ("sad", 2) })
+                Assert.That(weights.GetProperty(name).GetDouble(), Is.EqualTo(expected[i]).Within(1e-6), name);
+
+            using var epoch = JsonDocument.Parse(File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))[0]);
+            double penalty = epoch.RootElement.GetProperty("regularization_loss").GetDouble();
+            Assert.That(penalty, Is.GreaterThan(0));
+            Assert.That(epoch.RootElement.GetProperty("train_loss").GetDouble(), Is.GreaterThan(penalty));
+            Assert.That(File.ReadAllText(Path.Combine(run, "report.md")), Does.Contain("kernel l2 0.001 on 1").And.Contain("class_weight balanced"));
+
+            using var device = new CpuDevice();
+            using var checkpoint = NativeCnn.Engine.Serialization.Checkpoint.Load(Path.Combine(run, "model.safetensors"), device);
+            using var state = JsonDocument.Parse(checkpoint.TrainingState);
+            Assert.That(state.RootElement.GetProperty("l2").GetDouble(), Is.EqualTo(0.001));
+            Assert.That(state.RootElement.GetProperty("class_weights").GetProperty("angry").GetDouble(), Is.EqualTo(expected[0]).Within(1e-6));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Test]
     public void A_four_class_model_trains_and_evaluates_on_its_fer_subset()
     {
         string run = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));

@@ -34,9 +34,11 @@ public static class TrainCommand
     /// <param name="Schedule">Learning-rate schedule name.</param>
     /// <param name="EarlyStopping">Stop after this many epochs without a better validation accuracy (0: never).</param>
     /// <param name="Augmentation">Random training-image transforms.</param>
+    /// <param name="L2">Keras l2(λ) for every Conv2D and Dense kernel without its own kernel_regularizer (0 = off).</param>
+    /// <param name="ClassWeight">"none" or "balanced" (Keras class_weight from scikit-learn's balanced formula, training loss only).</param>
     public sealed record TrainArguments(string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double? LearningRate,
         double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass,
-        string Schedule = "constant", int EarlyStopping = 0, AugmentationOptions? Augmentation = null);
+        string Schedule = "constant", int EarlyStopping = 0, AugmentationOptions? Augmentation = null, double L2 = 0, string ClassWeight = "none");
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -62,10 +64,13 @@ public static class TrainCommand
         var zoom = new Option<double>("--zoom") { Description = "Augmentation: random zoom range, fraction (Keras zoom_range)" };
         var shear = new Option<double>("--shear") { Description = "Augmentation: random shear range, degrees" };
         var flip = new Option<bool>("--flip") { Description = "Augmentation: random horizontal flips" };
+        var l2 = new Option<double>("--l2") { Description = "L2 weight decay λ: adds λ·Σw² per Conv2D/Dense kernel to the loss (Keras kernel_regularizer=l2(λ)) unless the architecture sets the layer's own; 0 = off", DefaultValueFactory = _ => 0 };
+        var classWeight = new Option<string>("--class-weight") { Description = "none, or balanced: weight each class's training loss by n_samples / (n_classes · count), computed on the training images (Keras class_weight)", DefaultValueFactory = _ => "none" };
+        classWeight.AcceptOnlyFromAmong(LossSettings.ClassWeightModes);
         var command = new Command("train", "Train a model and keep the best checkpoint")
         {
             model, data, epochs, batchSize, optimizer, lr, momentum, nesterov, seed, device, output, perClass,
-            schedule, earlyStopping, rotation, shift, zoom, shear, flip,
+            schedule, earlyStopping, rotation, shift, zoom, shear, flip, l2, classWeight,
         };
         command.SetAction(r => ErrorHandling.Run(() => Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs),
             r.GetValue(batchSize), r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(momentum), r.GetValue(nesterov), r.GetValue(seed),
@@ -74,7 +79,7 @@ public static class TrainCommand
             {
                 RotationRange = r.GetValue(rotation), WidthShiftRange = r.GetValue(shift), HeightShiftRange = r.GetValue(shift),
                 ZoomRange = r.GetValue(zoom), ShearRange = r.GetValue(shear), HorizontalFlip = r.GetValue(flip),
-            }))));
+            }, r.GetValue(l2), r.GetValue(classWeight)!))));
         return command;
     }
 
@@ -83,6 +88,7 @@ public static class TrainCommand
     public static int Run(TrainArguments a)
     {
         if (a.Epochs <= 0) throw new CliException($"--epochs must be positive, got {a.Epochs}");
+        LossSettings.Validate(a.L2, a.ClassWeight);
         var total = Stopwatch.StartNew();
         var spec = ModelLocator.Load(a.Model);
         using var dev = DeviceFactory.Create(a.Device);
@@ -92,15 +98,18 @@ public static class TrainCommand
         var run = new RunFolder(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"));
 
         using var model = Sequential.Build(spec, dev, seed: a.Seed);
+        var loss = LossSettings.Apply(model, train, a.L2, a.ClassWeight);
         using Optimizer optimizer = a.Optimizer == "sgd"
             ? new Sgd(a.LearningRate ?? 1e-2, a.Momentum, a.Nesterov)
             : new Adam(a.LearningRate ?? 1e-3);
         var schedule = LearningRateSchedule.Create(a.Schedule, optimizer.LearningRate, a.Epochs);
-        using var trainer = new TrainingLoop(model, optimizer, train, data.Validation, new TrainingOptions(a.BatchSize, a.Seed, a.Augmentation));
+        using var trainer = new TrainingLoop(model, optimizer, train, data.Validation,
+            new TrainingOptions(a.BatchSize, a.Seed, a.Augmentation, loss.ClassWeight));
 
         string recipe = $"{optimizer.Name} lr {optimizer.LearningRate} ({a.Schedule}), batch {a.BatchSize}, {a.Epochs} epochs"
             + (a.EarlyStopping > 0 ? $" (early stopping after {a.EarlyStopping})" : "")
             + (a.Augmentation is { IsIdentity: false } aug ? $", augmentation rotation {aug.RotationRange} shift {aug.WidthShiftRange} zoom {aug.ZoomRange} shear {aug.ShearRange} flip {aug.HorizontalFlip}" : "")
+            + (loss.Describe() is { } extra ? ", " + extra : "")
             + $", seed {a.Seed}";
         ErrorHandling.Info($"training {spec.Name} ({model.TotalParameterCount:N0} parameters) on {dev.Name}: {train.Count:N0} images, {recipe}; run folder {run.Path}");
         var history = new List<EpochStats>();
@@ -120,6 +129,7 @@ public static class TrainCommand
                 Checkpoint.Save(run.CheckpointPath, model, optimizer, JsonSerializer.Serialize(new
                 {
                     epoch, seed = a.Seed, batch_size = a.BatchSize, data = dataPath, validation_accuracy = stats.ValidationAccuracy,
+                    l2 = a.L2, kernel_l2 = loss.KernelL2, class_weight = a.ClassWeight, class_weights = loss.ClassWeightByName,
                 }, RunFolder.Json));
             }
             ErrorHandling.Info($"epoch {epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
@@ -151,6 +161,10 @@ public static class TrainCommand
             learning_rate = a.LearningRate ?? history[0].LearningRate,
             lr_schedule = a.Schedule,
             augmentation = a.Augmentation is { IsIdentity: false } ? a.Augmentation : null,
+            l2 = a.L2,
+            kernel_l2 = loss.KernelL2,
+            class_weight = a.ClassWeight,
+            class_weights = loss.ClassWeightByName,
             seed = a.Seed,
             train_images = train.Count,
             parameters = model.TotalParameterCount,

@@ -213,16 +213,27 @@ public sealed unsafe class CpuDevice : Device
     }
 
     /// <inheritdoc/>
-    public override LossResult SoftmaxCrossEntropy(Tensor logits, Tensor labels, Tensor? dLogits)
+    public override LossResult SoftmaxCrossEntropy(Tensor logits, Tensor labels, Tensor? dLogits, Tensor? classWeight = null)
     {
+        CheckCrossEntropyArguments(logits, labels, classWeight);
         int n = logits.Dim(0), k = logits.Dim(1);
-        if (labels.DType != DType.Int32 || labels.Length != n)
-            throw new ArgumentException($"labels must be Int32 [{n}], got {labels.DType} {labels.ShapeString()}");
         var (sum, correct) = IsDouble(logits)
-            ? Softmax.CrossEntropy(P<double>(logits), P<int>(labels), POrNull<double>(dLogits), n, k)
-            : Softmax.CrossEntropy(P<float>(logits), P<int>(labels), POrNull<float>(dLogits), n, k);
+            ? Softmax.CrossEntropy(P<double>(logits), P<int>(labels), POrNull<double>(dLogits), POrNull<double>(classWeight), n, k)
+            : Softmax.CrossEntropy(P<float>(logits), P<int>(labels), POrNull<float>(dLogits), POrNull<float>(classWeight), n, k);
         return new LossResult(n == 0 ? 0 : sum / n, correct);
     }
+
+    /// <inheritdoc/>
+    public override void AddScaled(Tensor y, Tensor x, double alpha)
+    {
+        CheckSameLayout(y, x);
+        if (IsDouble(y)) Blas1.AddScaled(P<double>(y), P<double>(x), alpha, y.Length);
+        else Blas1.AddScaled(P<float>(y), P<float>(x), (float)alpha, y.Length);
+    }
+
+    /// <inheritdoc/>
+    public override double SumOfSquares(Tensor x) =>
+        IsDouble(x) ? Blas1.SumOfSquares(P<double>(x), x.Length) : Blas1.SumOfSquares(P<float>(x), x.Length);
 
     /// <inheritdoc/>
     public override void SgdUpdate(Tensor parameter, Tensor gradient, Tensor? velocity, double learningRate, double momentum, bool nesterov)

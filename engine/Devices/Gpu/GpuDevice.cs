@@ -24,7 +24,10 @@ public abstract unsafe class GpuDevice : Device
     // Largest im2col matrix in elements (32 MiB of float32); larger batches are convolved in groups of images.
     private const long ColumnBudget = 1L << 23;
 
-    private enum Scratch { Columns, Product, LossRows, LossHits, LossTotal, Count }
+    // Work-groups of the first stage of SumOfSquares; the host adds this many partials at most.
+    private const int MaxSumGroups = 256;
+
+    private enum Scratch { Columns, Product, LossRows, LossHits, LossTotal, SumPartials, Count }
 
     private readonly IGpuBackend _backend;
     private readonly Dictionary<DType, CompiledProgram> _programs = [];
@@ -199,6 +202,41 @@ public abstract unsafe class GpuDevice : Device
         LaunchGroups(Real(x), "channel_sum", features, B(x), B(sums), I(x.Dim(0)), I(features), I(1));
     }
 
+    /// <inheritdoc/>
+    public override void AddScaled(Tensor y, Tensor x, double alpha)
+    {
+        CheckSameLayout(y, x);
+        DType dtype = Real(y);
+        LaunchItems(dtype, "add_scaled", y.Length, B(y), B(x), R(dtype, alpha), I(y.Length));
+    }
+
+    /// <summary>
+    /// Σ x²: up to <see cref="MaxSumGroups"/> work-groups each reduce a strided share of x, and the
+    /// host adds their partials in double (one small read-back, which a scalar result needs anyway).
+    /// </summary>
+    public override double SumOfSquares(Tensor x)
+    {
+        DType dtype = Real(x);
+        if (x.Length == 0) return 0;
+        int groups = (int)Math.Clamp((x.Length + GroupSize - 1) / GroupSize, 1, MaxSumGroups);
+        GpuBuffer partials = ScratchBuffer(Scratch.SumPartials, (long)groups * dtype.SizeInBytes());
+        LaunchGroups(dtype, "sum_of_squares_partial", groups, B(x), I(x.Length), B(partials));
+        double sum = 0;
+        if (dtype == DType.Float64)
+        {
+            Span<double> host = stackalloc double[groups];
+            fixed (double* h = host) _backend.Read(partials.Handle, 0, h, groups * (long)sizeof(double));
+            foreach (double p in host) sum += p;
+        }
+        else
+        {
+            Span<float> host = stackalloc float[groups];
+            fixed (float* h = host) _backend.Read(partials.Handle, 0, h, groups * (long)sizeof(float));
+            foreach (float p in host) sum += p;
+        }
+        return sum;
+    }
+
     // ---- convolution -----------------------------------------------------------------------
 
     /// <summary>Images per im2col group: as many as fit <see cref="ColumnBudget"/>, at least one.</summary>
@@ -350,19 +388,20 @@ public abstract unsafe class GpuDevice : Device
     // ---- loss and optimizers ---------------------------------------------------------------
 
     /// <inheritdoc/>
-    public override LossResult SoftmaxCrossEntropy(Tensor logits, Tensor labels, Tensor? dLogits)
+    public override LossResult SoftmaxCrossEntropy(Tensor logits, Tensor labels, Tensor? dLogits, Tensor? classWeight = null)
     {
+        CheckCrossEntropyArguments(logits, labels, classWeight);
         DType dtype = Real(logits);
         int n = logits.Dim(0), k = logits.Dim(1);
-        if (labels.DType != DType.Int32 || labels.Length != n)
-            throw new ArgumentException($"labels must be Int32 [{n}], got {labels.DType} {labels.ShapeString()}");
         if (n == 0) return new LossResult(0, 0);
         int size = dtype.SizeInBytes();
         GpuBuffer rowLoss = ScratchBuffer(Scratch.LossRows, (long)n * size);
         GpuBuffer rowHit = ScratchBuffer(Scratch.LossHits, (long)n * sizeof(int));
         GpuBuffer total = ScratchBuffer(Scratch.LossTotal, 3L * size);
+        // Absent optional tensors are passed as a buffer the kernel never reads, with their flag cleared.
         LaunchItems(dtype, "cross_entropy_rows", n, B(logits), B(labels), dLogits == null ? B(rowLoss) : B(dLogits),
-            I(dLogits == null ? 0 : 1), B(rowLoss), B(rowHit), I(n), I(k));
+            I(dLogits == null ? 0 : 1), classWeight == null ? B(logits) : B(classWeight), I(classWeight == null ? 0 : 1),
+            B(rowLoss), B(rowHit), I(n), I(k));
         LaunchGroups(dtype, "cross_entropy_total", 1, B(rowLoss), B(rowHit), I(n), B(total));
 
         // The step's one host round trip: loss sum, hit count, bad-label count.

@@ -23,8 +23,13 @@ internal static unsafe class Softmax
         }
     }
 
-    /// <summary>Returns Σ_n loss_n and the number of arg-max hits; writes (p - onehot)/N into dLogits when not null.</summary>
-    public static (double LossSum, int Correct) CrossEntropy<T>(T* logits, int* labels, T* dLogits, int n, int k) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// Returns Σ_n w_n loss_n and the number of arg-max hits; writes w_n (p - onehot)/N into dLogits
+    /// when not null. w_n = classWeight[label_n], or 1 when classWeight is null: multiplying by an
+    /// exact 1 changes no bit, so the unweighted results are what they were before class weights.
+    /// </summary>
+    public static (double LossSum, int Correct) CrossEntropy<T>(T* logits, int* labels, T* dLogits, T* classWeight, int n, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         double lossSum = 0;
         int correct = 0;
@@ -42,11 +47,13 @@ internal static unsafe class Softmax
             T sumExp = T.Zero;
             for (int j = 0; j < k; j++) sumExp += T.Exp(z[j] - max);
             T logSumExp = max + T.Log(sumExp);
-            lossSum += double.CreateChecked(logSumExp - z[label]);
+            T weight = classWeight == null ? T.One : classWeight[label];
+            lossSum += double.CreateChecked(weight * (logSumExp - z[label]));
             if (dLogits == null) continue;
             T* d = dLogits + (long)i * k;
-            for (int j = 0; j < k; j++) d[j] = T.Exp(z[j] - logSumExp) * invN;
-            d[label] -= invN;
+            T scale = weight * invN;
+            for (int j = 0; j < k; j++) d[j] = T.Exp(z[j] - logSumExp) * scale;
+            d[label] -= scale;
         }
         return (lossSum, correct);
     }

@@ -46,3 +46,10 @@ __kernel void add_row_bias(__global real* y, __global const real* bias, const in
     const int i = get_global_id(0);
     if (i < n) y[i] += bias[i % features];
 }
+
+// y += alpha * x (BLAS axpy), with fma so it rounds once per element exactly like the CPU kernel.
+__kernel void add_scaled(__global real* y, __global const real* x, const real alpha, const int n)
+{
+    const int i = get_global_id(0);
+    if (i < n) y[i] = fma(alpha, x[i], y[i]);
+}

@@ -11,3 +11,16 @@ __kernel void channel_sum(__global const real* x, __global real* sums, const int
     const real total = group_sum(scratch, partial);
     if (get_local_id(0) == 0) sums[channel] = total;
 }
+
+// First stage of Σ x²: every work-group strides over the whole tensor (work-item i of the launch
+// takes elements i, i + global size, ...) and writes its total to partials[group]; the host adds
+// the few partials in double. Used for the L2 penalty, once per epoch, so one pass is enough.
+__kernel void sum_of_squares_partial(__global const real* x, const int n, __global real* partials)
+{
+    __local real scratch[REDUCE_SIZE];
+    real partial = 0;
+    for (int i = get_global_id(0); i < n; i += get_global_size(0))
+        partial = fma(x[i], x[i], partial);
+    const real total = group_sum(scratch, partial);
+    if (get_local_id(0) == 0) partials[get_group_id(0)] = total;
+}

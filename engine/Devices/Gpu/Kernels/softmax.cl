@@ -28,11 +28,13 @@ __kernel void softmax_backward(__global const real* y, __global const real* dy, 
     for (int j = 0; j < k; j++) dx[row * k + j] = yr[j] * (dyr[j] - dot);
 }
 
-// Per row: loss_n = logsumexp(z_n) - z_n[label] into rowLoss, and into rowHit 1 when the arg-max
-// (first on ties) equals the label, 0 when not, -1 when the label is outside [0, K).
-// Writes dLogits = (softmax(z) - onehot) / N when hasGradient is set.
+// Per row: loss_n = w_n (logsumexp(z_n) - z_n[label]) into rowLoss, and into rowHit 1 when the
+// arg-max (first on ties) equals the label, 0 when not, -1 when the label is outside [0, K).
+// Writes dLogits = w_n (softmax(z) - onehot) / N when hasGradient is set. w_n = classWeight[label]
+// when hasClassWeight is set (Keras class_weight), else 1, which leaves every result bit-exact.
 __kernel void cross_entropy_rows(__global const real* logits, __global const int* labels,
                                  __global real* dLogits, const int hasGradient,
+                                 __global const real* classWeight, const int hasClassWeight,
                                  __global real* rowLoss, __global int* rowHit, const int rows, const int k)
 {
     const int row = get_global_id(0);
@@ -51,12 +53,13 @@ __kernel void cross_entropy_rows(__global const real* logits, __global const int
     real sumExp = 0;
     for (int j = 0; j < k; j++) sumExp += exp(z[j] - top);
     const real logSumExp = top + log(sumExp);
-    rowLoss[row] = logSumExp - z[label];
+    const real weight = hasClassWeight ? classWeight[label] : (real)1;
+    rowLoss[row] = weight * (logSumExp - z[label]);
     rowHit[row] = best == label ? 1 : 0;
     if (!hasGradient) return;
-    const real invN = (real)1 / (real)rows;
-    for (int j = 0; j < k; j++) dLogits[row * k + j] = exp(z[j] - logSumExp) * invN;
-    dLogits[row * k + label] -= invN;
+    const real scale = weight * ((real)1 / (real)rows);
+    for (int j = 0; j < k; j++) dLogits[row * k + j] = exp(z[j] - logSumExp) * scale;
+    dLogits[row * k + label] -= scale;
 }
 
 // One work-group of REDUCE_SIZE: result = {Σ loss, number of hits, number of bad labels}, the
