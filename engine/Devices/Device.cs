@@ -79,16 +79,21 @@ public abstract class Device : IDisposable
     /// Cross-correlation (what deep-learning frameworks call convolution):
     /// y[n,o,i,j] = bias[o] + Σ_{c,p,q} kernel[o,c,p,q] x[n,c,i*sh+p-padTop, j*sw+q-padLeft],
     /// with x zero outside the image. x [N, C, H, W], kernel [O, C, KH, KW], bias [O] or null, y [N, O, OH, OW].
+    /// With <paramref name="relu"/>, y = max(·, 0): fused, so that each output is activated while it is still in
+    /// cache instead of in a separate pass over the whole batch.
     /// </summary>
-    public abstract void Conv2DForward(Tensor x, Tensor kernel, Tensor? bias, Tensor y, in Conv2DGeometry g);
+    public abstract void Conv2DForward(Tensor x, Tensor kernel, Tensor? bias, Tensor y, in Conv2DGeometry g, bool relu = false);
 
     /// <summary>
     /// Gradients of <see cref="Conv2DForward"/> given dy [N, O, OH, OW]:
     /// dKernel[o,c,p,q] = Σ_{n,i,j} dy[n,o,i,j] x[n,c,i*sh+p-pt, j*sw+q-pl];
     /// dBias[o] = Σ_{n,i,j} dy[n,o,i,j]; dx = the transposed convolution of dy with the kernel
     /// (skipped when <paramref name="dx"/> is null, e.g. for the first layer).
+    /// When the forward pass fused a ReLU, <paramref name="reluOutput"/> is its output y and the gradients are those of
+    /// dy ⊙ [y &gt; 0], the ReLU's own backward step folded in; dy may then be overwritten.
     /// </summary>
-    public abstract void Conv2DBackward(Tensor x, Tensor kernel, Tensor dy, Tensor? dx, Tensor dKernel, Tensor? dBias, in Conv2DGeometry g);
+    public abstract void Conv2DBackward(Tensor x, Tensor kernel, Tensor dy, Tensor? dx, Tensor dKernel, Tensor? dBias, in Conv2DGeometry g,
+        Tensor? reluOutput = null);
 
     /// <summary>
     /// Batch normalisation in training mode (Ioffe and Szegedy 2015, Algorithm 1) over

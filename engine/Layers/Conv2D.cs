@@ -54,6 +54,9 @@ public sealed class Conv2D : Layer, IKernelRegularizable
     /// <inheritdoc/>
     public override string TypeName => "Conv2D";
 
+    /// <summary>A ReLU is applied inside the convolution (see <see cref="Device.Conv2DForward"/>) rather than as a pass of its own.</summary>
+    private bool FusesRelu => Activation == ActivationFunction.Relu;
+
     /// <inheritdoc/>
     public override string? Details => Activation == ActivationFunction.Linear ? null : Activation.KerasName();
 
@@ -83,8 +86,8 @@ public sealed class Conv2D : Layer, IKernelRegularizable
         CheckInput(x);
         _input = x;
         var y = Reuse(ref _output, x.Dim(0), OutputShape);
-        Device.Conv2DForward(x, _kernel.Value, _bias?.Value, y, _geometry.WithBatch(x.Dim(0)));
-        Activation.ApplyInPlace(Device, y);
+        Device.Conv2DForward(x, _kernel.Value, _bias?.Value, y, _geometry.WithBatch(x.Dim(0)), relu: FusesRelu);
+        if (!FusesRelu) Activation.ApplyInPlace(Device, y);
         return y;
     }
 
@@ -92,9 +95,10 @@ public sealed class Conv2D : Layer, IKernelRegularizable
     public override Tensor? Backward(Tensor dy, bool needInputGradient)
     {
         var x = _input ?? throw new InvalidOperationException($"layer {Name}: Backward before Forward");
-        Activation.BackwardInPlace(Device, _output!, dy);
+        if (!FusesRelu) Activation.BackwardInPlace(Device, _output!, dy);
         var dx = needInputGradient ? Reuse(ref _inputGradient, x.Dim(0), InputShape) : null;
-        Device.Conv2DBackward(x, _kernel.Value, dy, dx, _kernel.Gradient!, _bias?.Gradient, _geometry.WithBatch(x.Dim(0)));
+        Device.Conv2DBackward(x, _kernel.Value, dy, dx, _kernel.Gradient!, _bias?.Gradient, _geometry.WithBatch(x.Dim(0)),
+            reluOutput: FusesRelu ? _output : null);
         KernelRegularizer?.AddGradient(_kernel.Value, _kernel.Gradient!);
         return dx;
     }

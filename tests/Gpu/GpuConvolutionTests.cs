@@ -63,4 +63,32 @@ public class GpuConvolutionTests(string backend) : GpuTestBase(backend)
         Gpu.Conv2DBackward(gx, gk, gdy, null, gdk, null, g);
         AssertMatches(gdk, cdk, 1e-4, "dKernel without dx");
     }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Fused_relu_matches_the_cpu(int n, int c, int h, int w, int o, int kh, int kw, int stride, Padding padding)
+    {
+        var g = Geometry(n, c, h, w, o, kh, kw, stride, padding);
+        float[] x = RandomData.Floats(n * c * h * w, 7), k = RandomData.Floats(o * c * kh * kw, 8), b = RandomData.Floats(o, 9);
+        float[] dy = RandomData.Floats(n * o * g.OutPixels, 10);
+        int[] yShape = [n, o, g.OutHeight, g.OutWidth];
+        using var gx = Make(Gpu, x, n, c, h, w); using var gk = Make(Gpu, k, o, c, kh, kw); using var gb = Make(Gpu, b, o);
+        using var cx = Make(Cpu, x, n, c, h, w); using var ck = Make(Cpu, k, o, c, kh, kw); using var cb = Make(Cpu, b, o);
+        using var gy = Gpu.Allocate(DType.Float32, yShape); using var cy = Cpu.Allocate(DType.Float32, yShape);
+        Gpu.Conv2DForward(gx, gk, gb, gy, g, relu: true);
+        Cpu.Conv2DForward(cx, ck, cb, cy, g, relu: true);
+        AssertMatches(gy, cy, 1e-5, "relu(y)");
+
+        // Both backward passes mask with the CPU's output, so a rounding-level sign difference cannot flip a mask bit.
+        using var gyCpu = Make(Gpu, cy.AsSpan<float>().ToArray(), yShape);
+        using var gdy = Make(Gpu, dy, yShape); using var cdy = Make(Cpu, dy, yShape);
+        using var gdx = Gpu.Allocate(DType.Float32, n, c, h, w); using var gdk = Gpu.Allocate(DType.Float32, o, c, kh, kw);
+        using var gdb = Gpu.Allocate(DType.Float32, o);
+        using var cdx = Cpu.Allocate(DType.Float32, n, c, h, w); using var cdk = Cpu.Allocate(DType.Float32, o, c, kh, kw);
+        using var cdb = Cpu.Allocate(DType.Float32, o);
+        Gpu.Conv2DBackward(gx, gk, gdy, gdx, gdk, gdb, g, reluOutput: gyCpu);
+        Cpu.Conv2DBackward(cx, ck, cdy, cdx, cdk, cdb, g, reluOutput: cy);
+        AssertMatches(gdx, cdx, 1e-5, "dx");
+        AssertMatches(gdk, cdk, 1e-4, "dKernel");
+        AssertMatches(gdb, cdb, 1e-4, "dBias");
+    }
 }

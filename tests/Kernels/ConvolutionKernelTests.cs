@@ -50,6 +50,43 @@ public class ConvolutionKernelTests
         RandomData.AssertClose(tdb.AsSpan<float>(), edb, sumTolerance, "bias gradient");
     }
 
+    // Groups of several images (the gather path) and one image per group (48x48x64: the in-place path).
+    [TestCase(17, 16, 48, 48, 8, 1, Padding.Same)]
+    [TestCase(3, 3, 7, 9, 5, 1, Padding.Valid)]
+    [TestCase(2, 64, 48, 48, 4, 1, Padding.Same)]
+    [TestCase(5, 2, 11, 7, 6, 2, Padding.Same)]
+    public void Fused_relu_matches_the_reference_then_relu(int n, int c, int h, int w, int o, int stride, Padding padding)
+    {
+        var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, stride, stride, padding);
+        float[] x = RandomData.Floats(n * c * h * w, 11), k = RandomData.Floats(o * c * 9, 12), b = RandomData.Floats(o, 13);
+        float[] dy = RandomData.Floats(n * o * g.OutPixels, 14);
+        using var tx = Upload(x, n, c, h, w);
+        using var tk = Upload(k, o, c, 3, 3);
+        using var tb = Upload(b, o);
+        using var ty = Device.Allocate(DType.Float32, n, o, g.OutHeight, g.OutWidth);
+        Device.Conv2DForward(tx, tk, tb, ty, g, relu: true);
+        var expectedY = new float[ty.Length];
+        ConvolutionReference.Forward<float>(x, k, b, expectedY, g);
+        double tolerance = 2e-5 * Math.Sqrt(g.PatchSize);
+        RandomData.AssertClose(ty.AsSpan<float>(), expectedY.Select(v => Math.Max(v, 0f)).ToArray(), tolerance, "forward + relu");
+        float[] y = ty.AsSpan<float>().ToArray();
+        Assert.That(y.Count(v => v == 0), Is.InRange(y.Length / 5, 4 * y.Length / 5), "about half the outputs are clipped");
+
+        using var tdy = Upload(dy, n, o, g.OutHeight, g.OutWidth);
+        using var tdx = Device.Allocate(DType.Float32, n, c, h, w);
+        using var tdk = Device.Allocate(DType.Float32, o, c, 3, 3);
+        using var tdb = Device.Allocate(DType.Float32, o);
+        Device.Conv2DBackward(tx, tk, tdy, tdx, tdk, tdb, g, reluOutput: ty);
+        // The ReLU's gradient mask comes from the output the layer actually produced.
+        float[] masked = dy.Select((v, i) => y[i] > 0 ? v : 0f).ToArray();
+        float[] edx = new float[x.Length], edk = new float[k.Length], edb = new float[o];
+        ConvolutionReference.Backward<float>(x, k, masked, edx, edk, edb, g);
+        double sumTolerance = 2e-5 * Math.Sqrt(n * g.OutPixels);
+        RandomData.AssertClose(tdx.AsSpan<float>(), edx, tolerance, "backward data");
+        RandomData.AssertClose(tdk.AsSpan<float>(), edk, sumTolerance, "backward filter");
+        RandomData.AssertClose(tdb.AsSpan<float>(), edb, sumTolerance, "bias gradient");
+    }
+
     [Test]
     public void Backward_without_input_gradient_still_writes_the_filter_gradient()
     {

@@ -106,19 +106,22 @@ public sealed unsafe class CpuDevice : Device
     }
 
     /// <inheritdoc/>
-    public override void Conv2DForward(Tensor x, Tensor kernel, Tensor? bias, Tensor y, in Conv2DGeometry g)
+    public override void Conv2DForward(Tensor x, Tensor kernel, Tensor? bias, Tensor y, in Conv2DGeometry g, bool relu = false)
     {
-        if (IsDouble(x)) _convolution.Forward(P<double>(x), P<double>(kernel), POrNull<double>(bias), P<double>(y), g);
-        else _convolution.Forward(P<float>(x), P<float>(kernel), POrNull<float>(bias), P<float>(y), g);
+        if (IsDouble(x)) _convolution.Forward(P<double>(x), P<double>(kernel), POrNull<double>(bias), P<double>(y), g, relu);
+        else _convolution.Forward(P<float>(x), P<float>(kernel), POrNull<float>(bias), P<float>(y), g, relu);
     }
 
     /// <inheritdoc/>
-    public override void Conv2DBackward(Tensor x, Tensor kernel, Tensor dy, Tensor? dx, Tensor dKernel, Tensor? dBias, in Conv2DGeometry g)
+    public override void Conv2DBackward(Tensor x, Tensor kernel, Tensor dy, Tensor? dx, Tensor dKernel, Tensor? dBias, in Conv2DGeometry g,
+        Tensor? reluOutput = null)
     {
         if (IsDouble(x))
-            _convolution.Backward(P<double>(x), P<double>(kernel), P<double>(dy), POrNull<double>(dx), P<double>(dKernel), POrNull<double>(dBias), g);
+            _convolution.Backward(P<double>(x), P<double>(kernel), P<double>(dy), POrNull<double>(dx), P<double>(dKernel), POrNull<double>(dBias), g,
+                POrNull<double>(reluOutput));
         else
-            _convolution.Backward(P<float>(x), P<float>(kernel), P<float>(dy), POrNull<float>(dx), P<float>(dKernel), POrNull<float>(dBias), g);
+            _convolution.Backward(P<float>(x), P<float>(kernel), P<float>(dy), POrNull<float>(dx), P<float>(dKernel), POrNull<float>(dBias), g,
+                POrNull<float>(reluOutput));
     }
 
     private static (int N, int C, int S) ChannelView(Tensor x) => (x.Dim(0), x.Dim(1), (int)(x.Length / ((long)x.Dim(0) * x.Dim(1))));

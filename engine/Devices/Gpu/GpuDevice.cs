@@ -257,7 +257,7 @@ public abstract unsafe class GpuDevice : Device
     /// Per group of images: im2col, then Y[O, images*OH*OW] = W[O, K] · cols[K, images*OH*OW] (one
     /// GEMM), then the result is scattered into y's [N, O, OH, OW] layout with the bias added.
     /// </summary>
-    public override void Conv2DForward(Tensor x, Tensor kernel, Tensor? bias, Tensor y, in Conv2DGeometry g)
+    public override void Conv2DForward(Tensor x, Tensor kernel, Tensor? bias, Tensor y, in Conv2DGeometry g, bool relu = false)
     {
         DType dtype = Real(x);
         int k = g.PatchSize, pixels = g.OutPixels, o = g.OutChannels, group = ImagesPerGroup(g);
@@ -273,14 +273,18 @@ public abstract unsafe class GpuDevice : Device
                 B(product), bias == null ? B(product) : B(bias), I(bias == null ? 0 : 1),
                 B(y), I((long)n0 * o * pixels), I(images), I(o), I(pixels));
         }
+        // The GPU keeps the activation as its own kernel: one more pass, but over device memory at full bandwidth.
+        if (relu) ReluForward(y, y);
     }
 
     /// <summary>
     /// dBias: per-channel sums of dy. Per group of images: dy gathered to [O, images*OH*OW],
     /// dKernel (+)= dY · colsᵀ, and for dx: dcols = Wᵀ · dY, then col2im.
     /// </summary>
-    public override void Conv2DBackward(Tensor x, Tensor kernel, Tensor dy, Tensor? dx, Tensor dKernel, Tensor? dBias, in Conv2DGeometry g)
+    public override void Conv2DBackward(Tensor x, Tensor kernel, Tensor dy, Tensor? dx, Tensor dKernel, Tensor? dBias, in Conv2DGeometry g,
+        Tensor? reluOutput = null)
     {
+        if (reluOutput != null) ReluBackward(reluOutput, dy, dy);
         DType dtype = Real(x);
         int k = g.PatchSize, pixels = g.OutPixels, o = g.OutChannels, group = ImagesPerGroup(g);
         long size = dtype.SizeInBytes();

@@ -23,7 +23,7 @@ internal sealed unsafe class Convolution : IDisposable
     private static int GroupSize(in Conv2DGeometry g, int images) =>
         (int)Math.Clamp(ColumnBudget / Math.Max(1L, (long)g.PatchSize * g.OutPixels), 1, Math.Max(1, images));
 
-    public void Forward<T>(T* x, T* kernel, T* bias, T* y, Conv2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Forward<T>(T* x, T* kernel, T* bias, T* y, Conv2DGeometry g, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
         CpuParallel.ForWorkers(g.Batch, (worker, start, end) =>
@@ -43,13 +43,13 @@ internal sealed unsafe class Convolution : IDisposable
                     {
                         T* dst = y + ((long)(n0 + img) * o + oc) * ohw;
                         T* src = target + (long)oc * width + img * ohw;
-                        VectorLoop.AddScalar(src, bias == null ? T.Zero : bias[oc], dst, ohw);
+                        VectorLoop.AddScalar(src, bias == null ? T.Zero : bias[oc], dst, ohw, relu);
                     }
             }
         });
     }
 
-    public void Backward<T>(T* x, T* kernel, T* dy, T* dx, T* dKernel, T* dBias, Conv2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    public void Backward<T>(T* x, T* kernel, T* dy, T* dx, T* dKernel, T* dBias, Conv2DGeometry g, T* reluOutput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
         int workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
@@ -65,8 +65,12 @@ internal sealed unsafe class Convolution : IDisposable
             for (int n0 = start; n0 < end; n0 += group)
             {
                 int images = Math.Min(group, end - n0), width = images * ohw;
-                T* dyGroup = images == 1 ? dy + (long)n0 * o * ohw : gathered;
-                if (images > 1) GatherChannelsFirst(dy + (long)n0 * o * ohw, images, o, ohw, gathered);
+                long offset = (long)n0 * o * ohw;
+                T* dyGroup = images == 1 ? dy + offset : gathered;
+                // The fused ReLU's backward step, done here while this group's gradients pass through the cache anyway.
+                if (images == 1 && reluOutput != null)
+                    VectorLoop.MapRange<T, ReluGradientOp<T>>(reluOutput + offset, dy + offset, dy + offset, o * ohw);
+                if (images > 1) GatherChannelsFirst(dy + offset, reluOutput == null ? null : reluOutput + offset, images, o, ohw, gathered);
                 for (int oc = 0; oc < o; oc++) biasGradient[oc] += VectorLoop.Sum(dyGroup + (long)oc * width, width);
 
                 Im2Col.Unroll(x + (long)n0 * g.InChannels * g.InPixels, images, g, cols);
@@ -91,13 +95,20 @@ internal sealed unsafe class Convolution : IDisposable
             VectorLoop.Map<T, AddOp<T>>(destination, _workspace.Get<T>(w, slot, length), destination, length);
     }
 
-    /// <summary>[images, O, S] → [O, images*S], so one GEMM sees a group's gradients as one matrix.</summary>
-    private static void GatherChannelsFirst<T>(T* src, int images, int channels, int pixels, T* dst) where T : unmanaged
+    /// <summary>[images, O, S] → [O, images*S], so one GEMM sees a group's gradients as one matrix; masked by
+    /// [y &gt; 0] on the way when <paramref name="reluOutput"/> (the fused ReLU's output y) is not null.</summary>
+    private static void GatherChannelsFirst<T>(T* src, T* reluOutput, int images, int channels, int pixels, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         long rowBytes = (long)pixels * sizeof(T);
         for (int img = 0; img < images; img++)
             for (int c = 0; c < channels; c++)
-                Buffer.MemoryCopy(src + ((long)img * channels + c) * pixels, dst + (long)c * images * pixels + (long)img * pixels, rowBytes, rowBytes);
+            {
+                long from = ((long)img * channels + c) * pixels;
+                T* to = dst + (long)c * images * pixels + (long)img * pixels;
+                if (reluOutput == null) Buffer.MemoryCopy(src + from, to, rowBytes, rowBytes);
+                else VectorLoop.MapRange<T, ReluGradientOp<T>>(reluOutput + from, src + from, to, pixels);
+            }
     }
 
     public void Dispose() => _workspace.Dispose();

@@ -68,17 +68,25 @@ internal static unsafe class VectorLoop
         for (; i < n; i++) y[i] = TOp.Apply(a[i], b[i]);
     }
 
-    /// <summary>y[i] = x[i] + c on the calling thread.</summary>
-    public static void AddScalar<T>(T* x, T c, T* y, int n) where T : unmanaged, INumberBase<T>
+    /// <summary>y[i] = x[i] + c, or max(x[i] + c, 0) with <paramref name="relu"/>, on the calling thread.</summary>
+    public static void AddScalar<T>(T* x, T c, T* y, int n, bool relu) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             var vc = Vector512.Create(c);
-            for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
-                Vector512.Store(Vector512.Load(x + i) + vc, y + i);
+            if (relu)
+                for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                    Vector512.Store(ReluOp<T>.Apply(Vector512.Load(x + i) + vc), y + i);
+            else
+                for (; i <= n - Vector512<T>.Count; i += Vector512<T>.Count)
+                    Vector512.Store(Vector512.Load(x + i) + vc, y + i);
         }
-        for (; i < n; i++) y[i] = x[i] + c;
+        for (; i < n; i++)
+        {
+            T v = x[i] + c;
+            y[i] = relu ? ReluOp<T>.Apply(v) : v;
+        }
     }
 
     /// <summary>Σ x[i] with vector partial sums (pairwise-ish, so float32 error grows slowly).</summary>
