@@ -21,6 +21,8 @@ public class ConvolutionKernelTests
     [TestCase(4, 3, 10, 13, 4, 3, 3, 3, Padding.Valid)]
     [TestCase(2, 33, 6, 6, 17, 3, 3, 1, Padding.Same)]
     [TestCase(17, 16, 48, 48, 8, 3, 3, 1, Padding.Same)]
+    // A first layer: one channel, so fewer patch rows (9) than filters (16): the transposed kernel-gradient GEMM.
+    [TestCase(5, 1, 12, 10, 16, 3, 3, 1, Padding.Same)]
     public void Forward_and_backward_match_the_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, Padding padding)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, kh, kw, stride, stride, padding);

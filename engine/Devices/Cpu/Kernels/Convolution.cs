@@ -20,8 +20,8 @@ internal sealed unsafe class Convolution : IDisposable
     // Columns of the GEMM's register tile (Vector512 float kernel).
     private const int TileColumns = 64;
 
-    private const int SlotColumns = 0, SlotOutput = 1, SlotKernelGradient = 2, SlotBiasGradient = 3;
-    private readonly Workspace _workspace = new(CpuParallel.Workers, 4);
+    private const int SlotColumns = 0, SlotOutput = 1, SlotKernelGradient = 2, SlotBiasGradient = 3, SlotTransposedGradient = 4;
+    private readonly Workspace _workspace = new(CpuParallel.Workers, 5);
 
     private static int GroupSize(in Conv2DGeometry g, int images)
     {
@@ -91,7 +91,7 @@ internal sealed unsafe class Convolution : IDisposable
                 for (int oc = 0; oc < o; oc++) biasGradient[oc] += VectorLoop.Sum(dyGroup + (long)oc * width, width);
 
                 Im2Col.Unroll(x + (long)n0 * g.InChannels * g.InPixels, images, g, cols);
-                Gemm.Multiply(false, true, o, k, width, T.One, dyGroup, width, cols, width, T.One, kernelGradient, k, maxThreads: 1);
+                AccumulateKernelGradient(worker, o, k, width, dyGroup, cols, kernelGradient);
                 if (dx == null) continue;
 
                 Gemm.Multiply(true, false, k, width, o, T.One, kernel, k, dyGroup, width, T.Zero, cols, width, maxThreads: 1);
@@ -103,6 +103,26 @@ internal sealed unsafe class Convolution : IDisposable
         // Sum the per-core partial gradients in a fixed order so results do not depend on timing.
         SumPartials(workers, SlotKernelGradient, (long)o * k, dKernel);
         if (dBias != null) SumPartials(workers, SlotBiasGradient, o, dBias);
+    }
+
+    /// <summary>
+    /// dW[O, K] += dY[O, width] · cols[K, width]ᵀ. A first layer has few patch rows (K = 9 for a 3x3 kernel on one
+    /// channel): as the GEMM's N they would fill 9 of its 64 register-tile columns, so such layers compute the
+    /// transposed product dWᵀ = cols · dYᵀ (O as N: whole tiles) and add it back transposed.
+    /// </summary>
+    private void AccumulateKernelGradient<T>(int worker, int o, int k, int width, T* dyGroup, T* cols, T* kernelGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (k >= TileColumns || o <= k)
+        {
+            Gemm.Multiply(false, true, o, k, width, T.One, dyGroup, width, cols, width, T.One, kernelGradient, k, maxThreads: 1);
+            return;
+        }
+        T* transposed = _workspace.Get<T>(worker, SlotTransposedGradient, (long)k * o);
+        Gemm.Multiply(false, true, k, o, width, T.One, cols, width, dyGroup, width, T.Zero, transposed, o, maxThreads: 1);
+        for (int row = 0; row < k; row++)
+            for (int oc = 0; oc < o; oc++)
+                kernelGradient[(long)oc * k + row] += transposed[(long)row * o + oc];
     }
 
     private void SumPartials<T>(int workers, int slot, long length, T* destination) where T : unmanaged, INumberBase<T>
