@@ -38,6 +38,17 @@ public static class Activations
     /// <summary>The Keras name.</summary>
     public static string KerasName(this ActivationFunction f) => f.ToString().ToLowerInvariant();
 
+    /// <summary>y = f(x), one pass (x and y may be the same tensor).</summary>
+    public static void Apply(this ActivationFunction f, Device device, Tensor x, Tensor y)
+    {
+        switch (f)
+        {
+            case ActivationFunction.Relu: device.ReluForward(x, y); break;
+            case ActivationFunction.Softmax: device.SoftmaxForward(x, y); break;
+            default: if (!ReferenceEquals(x, y)) device.Copy(x, y); break;
+        }
+    }
+
     /// <summary>y = f(y) in place.</summary>
     public static void ApplyInPlace(this ActivationFunction f, Device device, Tensor y)
     {

@@ -20,7 +20,14 @@ public sealed class ActivationLayer : Layer
     /// <summary>Set by the model when this is its final softmax: the layer passes logits through (see <see cref="Dense.EmitLogits"/>).</summary>
     internal bool EmitLogits { get; set; }
 
-    private ActivationFunction Applied => EmitLogits && Function == ActivationFunction.Softmax ? ActivationFunction.Linear : Function;
+    /// <summary>
+    /// Set by the model when the layer before is a linear Conv2D: the convolution applies this ReLU as it writes its
+    /// output (see <see cref="Conv2D.AbsorbsRelu"/>) and also folds in its gradient, so this layer passes both
+    /// directions through untouched.
+    /// </summary>
+    internal bool AbsorbedByPrevious { get; set; }
+
+    private ActivationFunction Applied => AbsorbedByPrevious ? ActivationFunction.Linear : EmitLogits && Function == ActivationFunction.Softmax ? ActivationFunction.Linear : Function;
 
     /// <inheritdoc/>
     public override string TypeName => "Activation";
@@ -41,8 +48,7 @@ public sealed class ActivationLayer : Layer
         CheckInput(x);
         if (Applied == ActivationFunction.Linear) return _output = x;
         var y = Reuse(ref _output, x.Dim(0), OutputShape);
-        Device.Copy(x, y);
-        Applied.ApplyInPlace(Device, y);
+        Applied.Apply(Device, x, y);
         return y;
     }
 

@@ -55,7 +55,11 @@ public sealed class Conv2D : Layer, IKernelRegularizable
     public override string TypeName => "Conv2D";
 
     /// <summary>A ReLU is applied inside the convolution (see <see cref="Device.Conv2DForward"/>) rather than as a pass of its own.</summary>
-    private bool FusesRelu => Activation == ActivationFunction.Relu;
+    private bool FusesRelu => Activation == ActivationFunction.Relu || AbsorbsRelu;
+
+    /// <summary>Set by the model when a linear Conv2D is followed by an Activation("relu") layer: that ReLU is applied
+    /// here, fused (see <see cref="ActivationLayer.AbsorbedByPrevious"/>).</summary>
+    internal bool AbsorbsRelu { get; set; }
 
     /// <inheritdoc/>
     public override string? Details => Activation == ActivationFunction.Linear ? null : Activation.KerasName();

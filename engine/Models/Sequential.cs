@@ -77,6 +77,15 @@ public sealed class Sequential : IDisposable
             case Dense d: d.EmitLogits = true; break;
             case ActivationLayer a: a.EmitLogits = true; break;
         }
+        // Conv2D -> Activation("relu") (Keras' separate-activation style): the convolution applies the ReLU while it
+        // writes its output, saving the activation layer's pass and buffer in both directions.
+        for (int i = 0; i + 1 < layers.Length; i++)
+            if (layers[i] is Conv2D { Activation: ActivationFunction.Linear } conv
+                && layers[i + 1] is ActivationLayer { Function: ActivationFunction.Relu } relu)
+            {
+                conv.AbsorbsRelu = true;
+                relu.AbsorbedByPrevious = true;
+            }
         return new Sequential(spec, device, dtype, layers);
     }
 

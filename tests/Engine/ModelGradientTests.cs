@@ -22,11 +22,23 @@ public class ModelGradientTests
             { "type": "Dense", "units": 3, "activation": "softmax" } ] }
         """;
 
-    [Test]
-    public void Every_parameter_gradient_of_a_small_model_matches_central_differences()
+    // Keras' separate-activation style: the model fuses each Conv2D -> Activation("relu") pair into the convolution.
+    private const string SeparateActivations = """
+        { "name": "tiny-separate", "input_shape": [9, 7, 2], "classes": ["a", "b", "c"],
+          "layers": [
+            { "type": "Conv2D", "filters": 4, "kernel_size": 3, "padding": "same" },
+            { "type": "Activation", "activation": "relu" }, { "type": "BatchNormalization" },
+            { "type": "Conv2D", "filters": 3, "kernel_size": 3, "padding": "same" },
+            { "type": "Activation", "activation": "relu" }, { "type": "MaxPooling2D", "pool_size": 2 },
+            { "type": "Flatten" }, { "type": "Dense", "units": 3 }, { "type": "Activation", "activation": "softmax" } ] }
+        """;
+
+    [TestCase(Architecture)]
+    [TestCase(SeparateActivations)]
+    public void Every_parameter_gradient_of_a_small_model_matches_central_differences(string architecture)
     {
         using var device = new CpuDevice();
-        using var model = Sequential.Build(ArchitectureSpec.Parse(Architecture, "tiny"), device, DType.Float64, seed: 3);
+        using var model = Sequential.Build(ArchitectureSpec.Parse(architecture, "tiny"), device, DType.Float64, seed: 3);
         const int n = 4;
         using var x = device.Allocate(DType.Float64, n, 2, 9, 7);
         device.Upload<double>(x, RandomData.Doubles(n * 2 * 9 * 7, 1));
