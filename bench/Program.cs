@@ -1,5 +1,5 @@
 // Entry point of the benchmark runner:
-//   dotnet run -c Release --project bench -- --filter '*'      BenchmarkDotNet suites
+//   dotnet run -c Release --project bench -- --filter '*'      BenchmarkDotNet suites (GemmBenchmarks, LayerBenchmarks, ModelBenchmarks)
 //   dotnet run -c Release --project bench -- gemm-quick        FMA peak and SGEMM GFLOP/s report (about a minute)
 //   dotnet run -c Release --project bench -- train-throughput  training / inference images per second per seed model
 //   dotnet run -c Release --project bench -- layer-profile     per-layer forward / backward times of a training step
