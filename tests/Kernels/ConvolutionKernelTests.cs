@@ -21,6 +21,9 @@ public class ConvolutionKernelTests
     [TestCase(4, 3, 10, 13, 4, 3, 3, 3, Padding.Valid)]
     [TestCase(2, 33, 6, 6, 17, 3, 3, 1, Padding.Same)]
     [TestCase(17, 16, 48, 48, 8, 3, 3, 1, Padding.Same)]
+    // One image per core with a column matrix larger than L2: the data gradient in pixel chunks that cut rows.
+    [TestCase(1, 64, 46, 46, 5, 3, 3, 1, Padding.Same)]
+    [TestCase(2, 40, 31, 37, 6, 3, 3, 1, Padding.Valid)]
     // A first layer: one channel, so fewer patch rows (9) than filters (16): the transposed kernel-gradient GEMM.
     [TestCase(5, 1, 12, 10, 16, 3, 3, 1, Padding.Same)]
     public void Forward_and_backward_match_the_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, Padding padding)
