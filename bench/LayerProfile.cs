@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Layers;
-using NativeCnn.Engine.Losses;
-using NativeCnn.Engine.Models;
-using NativeCnn.Engine.Optimizers;
 using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Bench;
@@ -29,14 +25,8 @@ public static class LayerProfile
 
     private static void Profile(string name, int batch, int steps, double peak)
     {
-        using var device = DeviceFactory.Create("cpu");
-        using var model = Sequential.Build(ArchitectureSpec.Load(TrainingThroughput.ModelPath(name)), device, seed: 1);
-        var random = new Random(1);
-        using var x = TrainingThroughput.Inputs(device, model, batch, random);
-        using var y = device.Allocate(DType.Int32, batch);
-        device.Upload<int>(y, Enumerable.Range(0, batch).Select(_ => random.Next(model.ClassCount)).ToArray());
-        using var adam = new Adam();
-        using var loss = new SoftmaxCrossEntropyLoss();
+        using var fixture = new ModelFixture(name, batch);
+        var (model, x, y, adam, loss) = (fixture.Model, fixture.Input, fixture.Labels, fixture.Adam, fixture.Loss);
         var layers = model.Layers;
         // Rows: forward and backward of each layer, then the loss and the optimizer.
         var times = new List<double>[2 * layers.Count + 2];

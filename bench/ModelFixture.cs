@@ -8,28 +8,37 @@ using NativeCnn.Engine.Tensors;
 namespace NativeCnn.Bench;
 
 /// <summary>
-/// A seed model on the CPU with random inputs and labels, shared by the BenchmarkDotNet suites: one training step
-/// (forward, fused loss, backward, Adam), and each layer's own input and output gradient for per-layer timing.
+/// A seed model with random inputs and labels, shared by every bench that trains one (train-throughput,
+/// layer-profile, the BenchmarkDotNet suites): one training step (forward, fused loss, backward, Adam), and each
+/// layer's own input and output gradient for per-layer timing.
 /// </summary>
 internal sealed class ModelFixture : IDisposable
 {
     private readonly Tensor _x, _labels;
-    private readonly Adam _adam = new();
-    private readonly SoftmaxCrossEntropyLoss _loss = new();
 
-    /// <summary>Builds models/<paramref name="name"/>.json with batch <paramref name="batch"/> inputs in [0, 1).</summary>
-    public ModelFixture(string name, int batch)
+    /// <summary>Builds models/<paramref name="name"/>.json on <paramref name="deviceName"/> (cpu, opencl[:N],
+    /// cuda[:N]) with batch <paramref name="batch"/> inputs in [0, 1).</summary>
+    public ModelFixture(string name, int batch, string deviceName = "cpu")
     {
-        Device = DeviceFactory.Create("cpu");
-        Model = Sequential.Build(ArchitectureSpec.Load(TrainingThroughput.ModelPath(name)), Device, seed: 1);
+        Device = DeviceFactory.Create(deviceName);
+        Model = Sequential.Build(ArchitectureSpec.Load(ModelPath(name)), Device, seed: 1);
         var random = new Random(1);
-        _x = TrainingThroughput.Inputs(Device, Model, batch, random);
+        _x = Inputs(Device, Model, batch, random);
         _labels = Device.Allocate(DType.Int32, batch);
         Device.Upload<int>(_labels, Enumerable.Range(0, batch).Select(_ => random.Next(Model.ClassCount)).ToArray());
     }
 
-    /// <summary>The CPU device.</summary>
+    /// <summary>The device the model runs on.</summary>
     public Device Device { get; }
+
+    /// <summary>The optimizer of <see cref="TrainStep"/>.</summary>
+    public Adam Adam { get; } = new();
+
+    /// <summary>The fused loss of <see cref="TrainStep"/>.</summary>
+    public SoftmaxCrossEntropyLoss Loss { get; } = new();
+
+    /// <summary>The random labels [N], Int32.</summary>
+    public Tensor Labels => _labels;
 
     /// <summary>The model.</summary>
     public Sequential Model { get; }
@@ -40,10 +49,10 @@ internal sealed class ModelFixture : IDisposable
     /// <summary>One training step.</summary>
     public void TrainStep()
     {
-        var logits = Model.ForwardLogits(_x, new ForwardContext(true, 1, (ulong)_adam.Iterations));
-        _loss.Compute(logits, _labels, computeGradient: true);
-        Model.Backward(_loss.Gradient);
-        _adam.Step(Model.Parameters);
+        var logits = Model.ForwardLogits(_x, new ForwardContext(true, 1, (ulong)Adam.Iterations));
+        Loss.Compute(logits, _labels, computeGradient: true);
+        Model.Backward(Loss.Gradient);
+        Adam.Step(Model.Parameters);
     }
 
     /// <summary>Runs a training step and returns what layer <paramref name="index"/> saw: its input, and a random
@@ -67,9 +76,32 @@ internal sealed class ModelFixture : IDisposable
     {
         _x.Dispose();
         _labels.Dispose();
-        _adam.Dispose();
-        _loss.Dispose();
+        Adam.Dispose();
+        Loss.Dispose();
         Model.Dispose();
         Device.Dispose();
+    }
+
+    /// <summary>Random inputs [n, C, H, W] in [0, 1) for <paramref name="model"/>.</summary>
+    internal static Tensor Inputs(Device device, Sequential model, int n, Random random)
+    {
+        var x = device.Allocate(DType.Float32, [n, .. model.InputShape]);
+        var host = new float[x.Length];
+        for (int i = 0; i < host.Length; i++) host[i] = random.NextSingle();
+        device.Upload<float>(x, host);
+        return x;
+    }
+
+    /// <summary>models/NAME.json, found by walking up from the current directory or the executable.</summary>
+    internal static string ModelPath(string name)
+    {
+        if (File.Exists(name)) return name;
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                string path = Path.Combine(dir.FullName, "models", name + ".json");
+                if (File.Exists(path)) return path;
+            }
+        throw new FileNotFoundException($"architecture '{name}' not found (looked for models/{name}.json above {Directory.GetCurrentDirectory()})");
     }
 }

@@ -1,11 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using NativeCnn.Engine.Devices;
-using NativeCnn.Engine.Layers;
-using NativeCnn.Engine.Losses;
-using NativeCnn.Engine.Models;
-using NativeCnn.Engine.Optimizers;
-using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Bench;
 
@@ -49,37 +43,13 @@ public static class TrainingThroughput
     /// <summary>Measures one model.</summary>
     public static Result Measure(string name, string deviceName, int batch, int inferBatch, int steps, int repeats)
     {
-        using var device = DeviceFactory.Create(deviceName);
-        using var model = Sequential.Build(ArchitectureSpec.Load(ModelPath(name)), device, seed: 1);
-        var random = new Random(1);
-        using var x = Inputs(device, model, batch, random);
-        using var y = device.Allocate(DType.Int32, batch);
-        device.Upload<int>(y, Enumerable.Range(0, batch).Select(_ => random.Next(model.ClassCount)).ToArray());
-        using var adam = new Adam();
-        using var loss = new SoftmaxCrossEntropyLoss();
-        void Step()
-        {
-            var logits = model.ForwardLogits(x, new ForwardContext(true, 1, (ulong)adam.Iterations));
-            loss.Compute(logits, y, computeGradient: true);
-            model.Backward(loss.Gradient);
-            adam.Step(model.Parameters);
-        }
-        double train = MedianRate(Step, device.Synchronize, batch, steps, repeats);
+        using var fixture = new ModelFixture(name, batch, deviceName);
+        double train = MedianRate(fixture.TrainStep, fixture.Device.Synchronize, batch, steps, repeats);
         // Read before inference: VmHWM only grows, and inference at a larger batch needs larger activations.
         double trainPeak = PeakResidentMiB();
-        using var xi = Inputs(device, model, inferBatch, random);
-        double infer = MedianRate(() => model.Predict(xi), device.Synchronize, inferBatch, Math.Max(1, steps / 2), repeats);
+        using var xi = ModelFixture.Inputs(fixture.Device, fixture.Model, inferBatch, new Random(2));
+        double infer = MedianRate(() => fixture.Model.Predict(xi), fixture.Device.Synchronize, inferBatch, Math.Max(1, steps / 2), repeats);
         return new Result(name, batch, train, inferBatch, infer, trainPeak, PeakResidentMiB());
-    }
-
-    /// <summary>Random inputs [n, C, H, W] in [0, 1) for <paramref name="model"/>.</summary>
-    internal static Tensor Inputs(Device device, Sequential model, int n, Random random)
-    {
-        var x = device.Allocate(DType.Float32, [n, .. model.InputShape]);
-        var host = new float[x.Length];
-        for (int i = 0; i < host.Length; i++) host[i] = random.NextSingle();
-        device.Upload<float>(x, host);
-        return x;
     }
 
     private static double MedianRate(Action step, Action synchronize, int imagesPerStep, int steps, int repeats)
@@ -107,18 +77,5 @@ public static class TrainingThroughput
             return line == null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
         }
         catch (IOException) { return 0; }
-    }
-
-    /// <summary>models/NAME.json, found by walking up from the current directory or the executable.</summary>
-    internal static string ModelPath(string name)
-    {
-        if (File.Exists(name)) return name;
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
-            {
-                string path = Path.Combine(dir.FullName, "models", name + ".json");
-                if (File.Exists(path)) return path;
-            }
-        throw new FileNotFoundException($"architecture '{name}' not found (looked for models/{name}.json above {Directory.GetCurrentDirectory()})");
     }
 }
