@@ -50,14 +50,7 @@ public static class Activations
     }
 
     /// <summary>y = f(y) in place.</summary>
-    public static void ApplyInPlace(this ActivationFunction f, Device device, Tensor y)
-    {
-        switch (f)
-        {
-            case ActivationFunction.Relu: device.ReluForward(y, y); break;
-            case ActivationFunction.Softmax: device.SoftmaxForward(y, y); break;
-        }
-    }
+    public static void ApplyInPlace(this ActivationFunction f, Device device, Tensor y) => f.Apply(device, y, y);
 
     /// <summary>dy = f'(·) ⊙ dy in place, from the activation's output y.</summary>
     public static void BackwardInPlace(this ActivationFunction f, Device device, Tensor y, Tensor dy)

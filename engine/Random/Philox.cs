@@ -60,7 +60,7 @@ public static class Philox
         while (written < destination.Length)
         {
             // Whole runs of blocks go through the vectorised generator; the ragged ends one block at a time.
-            if ((index & 3) == 0 && destination.Length - written >= PhiloxVector.ElementsPerCall)
+            if (PhiloxVector.IsSupported && (index & 3) == 0 && destination.Length - written >= PhiloxVector.ElementsPerCall)
             {
                 PhiloxVector.Fill(destination.Slice(written, PhiloxVector.ElementsPerCall), seed, step, layerId, index >> 2);
                 written += PhiloxVector.ElementsPerCall;

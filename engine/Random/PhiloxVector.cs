@@ -17,6 +17,9 @@ internal static class PhiloxVector
     /// <summary>Counters per call.</summary>
     private const int Blocks = 8;
 
+    /// <summary>Whether this CPU runs it (AVX-512F); without it <see cref="Philox.FillUniform"/> stays scalar.</summary>
+    public static bool IsSupported => Avx512F.IsSupported;
+
     /// <summary>Uniform floats written per call: four words per counter.</summary>
     public const int ElementsPerCall = 4 * Blocks;
 
@@ -25,15 +28,12 @@ internal static class PhiloxVector
     /// layerId), in stream order, to <paramref name="destination"/> (at least <see cref="ElementsPerCall"/> long).
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <see cref="ElementsPerCall"/>.</exception>
+    /// <exception cref="PlatformNotSupportedException">The CPU has no AVX-512F (<see cref="IsSupported"/> is false).</exception>
     public static void Fill(Span<float> destination, ulong seed, uint step, uint layerId, ulong firstBlock)
     {
         if (destination.Length < ElementsPerCall)
             throw new ArgumentException($"needs room for {ElementsPerCall} uniforms, got {destination.Length}", nameof(destination));
-        if (!Avx512F.IsSupported)
-        {
-            FillScalar(destination, seed, step, layerId, firstBlock);
-            return;
-        }
+        if (!IsSupported) throw new PlatformNotSupportedException("PhiloxVector needs AVX-512F; check IsSupported first");
 
         var low32 = Vector512.Create(0xFFFF_FFFFUL);
         var blocks = Vector512.Create(firstBlock) + Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
@@ -67,15 +67,5 @@ internal static class PhiloxVector
         ref float target = ref MemoryMarshal.GetReference(destination);
         (Vector512.ConvertToSingle(first.AsInt32()) * Philox.UniformStep).StoreUnsafe(ref target);
         (Vector512.ConvertToSingle(second.AsInt32()) * Philox.UniformStep).StoreUnsafe(ref Unsafe.Add(ref target, 16));
-    }
-
-    private static void FillScalar(Span<float> destination, ulong seed, uint step, uint layerId, ulong firstBlock)
-    {
-        for (int b = 0; b < Blocks; b++)
-        {
-            ulong block = firstBlock + (ulong)b;
-            var words = Philox4x32.Generate((uint)block, (uint)(block >> 32), step, layerId, (uint)seed, (uint)(seed >> 32));
-            for (int w = 0; w < 4; w++) destination[4 * b + w] = Philox.ToUniform(words[w]);
-        }
     }
 }
