@@ -6,13 +6,16 @@ namespace NativeCnn.Engine.Devices.Cpu.Kernels;
 /// <summary>
 /// Max pooling over each [H, W] plane; cores split the N*C planes. The arg-max it records makes
 /// the backward pass a scatter instead of a second search. The 2x2 / stride-2 window of the seed
-/// models has its own path, vectorised for float32 (<see cref="MaxPooling2x2Vector"/>).
+/// models has a branch-free float32 path (<see cref="MaxPooling2x2Vector"/>); everything else, float64
+/// included, takes the general loop.
 /// </summary>
 internal static unsafe class MaxPooling
 {
     public static void Forward<T>(T* x, T* y, int* argmax, Pool2DGeometry g) where T : unmanaged, INumberBase<T>, IComparisonOperators<T, T, bool>
     {
         int inPlane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth;
+        bool vector2x2 = typeof(T) == typeof(float) && Avx512F.IsSupported
+            && g.PoolHeight == 2 && g.PoolWidth == 2 && g.StrideHeight == 2 && g.StrideWidth == 2;
         CpuParallel.For(g.Batch * g.Channels, 16, (p0, p1) =>
         {
             for (int plane = p0; plane < p1; plane++)
@@ -20,9 +23,14 @@ internal static unsafe class MaxPooling
                 T* src = x + (long)plane * inPlane;
                 T* dst = y + (long)plane * outPlane;
                 int* arg = argmax + (long)plane * outPlane;
-                if (g.PoolHeight == 2 && g.PoolWidth == 2 && g.StrideHeight == 2 && g.StrideWidth == 2)
+                if (vector2x2)
                 {
-                    Plane2x2(src, dst, arg, g);
+                    for (int i = 0; i < g.OutHeight; i++)
+                    {
+                        int top = 2 * i * g.InWidth;
+                        MaxPooling2x2Vector.Row((float*)(src + top), (float*)(src + top + g.InWidth), g.InWidth, top, g.OutWidth,
+                            (float*)(dst + i * g.OutWidth), arg + i * g.OutWidth);
+                    }
                     continue;
                 }
                 for (int i = 0; i < g.OutHeight; i++)
@@ -42,35 +50,6 @@ internal static unsafe class MaxPooling
                     }
             }
         });
-    }
-
-    /// <summary>
-    /// The 2x2, stride-2 window every seed model uses, without the general loop nest: four candidates per output,
-    /// compared in the general path's order so ties resolve identically (the tests compare both paths).
-    /// </summary>
-    private static void Plane2x2<T>(T* src, T* dst, int* arg, in Pool2DGeometry g) where T : unmanaged, IComparisonOperators<T, T, bool>
-    {
-        int w = g.InWidth;
-        for (int i = 0; i < g.OutHeight; i++, dst += g.OutWidth, arg += g.OutWidth)
-        {
-            int top = 2 * i * w;
-            T* r0 = src + top, r1 = r0 + w;
-            if (typeof(T) == typeof(float) && Avx512F.IsSupported)
-            {
-                MaxPooling2x2Vector.Row((float*)r0, (float*)r1, w, top, g.OutWidth, (float*)dst, arg);
-                continue;
-            }
-            for (int j = 0; j < g.OutWidth; j++)
-            {
-                int q = 2 * j, best = q;
-                T value = r0[q];
-                if (r0[q + 1] > value) { value = r0[q + 1]; best = q + 1; }
-                if (r1[q] > value) { value = r1[q]; best = w + q; }
-                if (r1[q + 1] > value) { value = r1[q + 1]; best = w + q + 1; }
-                dst[j] = value;
-                arg[j] = top + best;
-            }
-        }
     }
 
     public static void Backward<T>(T* dy, int* argmax, T* dx, Pool2DGeometry g) where T : unmanaged, INumberBase<T>
