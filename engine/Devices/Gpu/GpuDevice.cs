@@ -221,19 +221,10 @@ public abstract unsafe class GpuDevice : Device
         int groups = (int)Math.Clamp((x.Length + GroupSize - 1) / GroupSize, 1, MaxSumGroups);
         GpuBuffer partials = ScratchBuffer(Scratch.SumPartials, (long)groups * dtype.SizeInBytes());
         LaunchGroups(dtype, "sum_of_squares_partial", groups, B(x), I(x.Length), B(partials));
+        Span<double> host = stackalloc double[groups];
+        ReadAsDoubles(partials, dtype, host);
         double sum = 0;
-        if (dtype == DType.Float64)
-        {
-            Span<double> host = stackalloc double[groups];
-            fixed (double* h = host) _backend.Read(partials.Handle, 0, h, groups * (long)sizeof(double));
-            foreach (double p in host) sum += p;
-        }
-        else
-        {
-            Span<float> host = stackalloc float[groups];
-            fixed (float* h = host) _backend.Read(partials.Handle, 0, h, groups * (long)sizeof(float));
-            foreach (float p in host) sum += p;
-        }
+        foreach (double p in host) sum += p;
         return sum;
     }
 
@@ -410,16 +401,23 @@ public abstract unsafe class GpuDevice : Device
 
         // The step's one host round trip: loss sum, hit count, bad-label count.
         Span<double> result = stackalloc double[3];
-        if (dtype == DType.Float64)
-            fixed (double* r = result) _backend.Read(total.Handle, 0, r, 3 * sizeof(double));
-        else
-        {
-            Span<float> single = stackalloc float[3];
-            fixed (float* r = single) _backend.Read(total.Handle, 0, r, 3 * sizeof(float));
-            for (int i = 0; i < 3; i++) result[i] = single[i];
-        }
+        ReadAsDoubles(total, dtype, result);
         if (result[2] > 0) ThrowBadLabel(labels, k);
         return new LossResult(result[0] / n, (int)Math.Round(result[1]));
+    }
+
+    /// <summary>Reads the first destination.Length elements of a small float32 or float64 buffer into doubles
+    /// (a blocking read: only for the few per-step scalars the host needs).</summary>
+    private void ReadAsDoubles(GpuBuffer buffer, DType dtype, Span<double> destination)
+    {
+        if (dtype == DType.Float64)
+        {
+            fixed (double* d = destination) _backend.Read(buffer.Handle, 0, d, destination.Length * (long)sizeof(double));
+            return;
+        }
+        Span<float> single = stackalloc float[destination.Length];
+        fixed (float* s = single) _backend.Read(buffer.Handle, 0, s, destination.Length * (long)sizeof(float));
+        for (int i = 0; i < destination.Length; i++) destination[i] = single[i];
     }
 
     /// <summary>Rare error path: reads the labels back to name the first one outside [0, K), as the CPU does.</summary>
