@@ -5,7 +5,7 @@ using NativeCnn.Engine.Tensors;
 namespace NativeCnn.Bench;
 
 /// <summary>
-/// `dotnet run -c Release --project bench -- layer-profile [--models a,b] [--batch 64] [--steps 20]`: where a
+/// `dotnet run -c Release --project bench -- layer-profile [--models a,b] [--batch 64] [--steps 20] [--device cpu:im2col]`: where a
 /// training step's time goes. Times every layer's forward and backward, the fused loss and the Adam step
 /// separately (median over steps), with each layer's GEMM FLOPs, GFLOP/s and share of the measured FMA peak,
 /// so the report shows which layers are compute-bound and which are memory-bound.
@@ -18,14 +18,15 @@ public static class LayerProfile
         string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
         var models = Arg("--models", "seed001-shallow,seed001-deep,seed002,seed004").Split(',');
         int batch = int.Parse(Arg("--batch", "64")), steps = int.Parse(Arg("--steps", "20"));
+        string device = Arg("--device", "cpu");
         double peak = FmaPeak.AllCores();
-        Console.WriteLine($"FMA peak, {Environment.ProcessorCount} cores: {peak:F1} GFLOP/s; batch {batch}; median of {steps} steps");
-        foreach (var name in models) Profile(name, batch, steps, peak);
+        Console.WriteLine($"FMA peak, {Environment.ProcessorCount} cores: {peak:F1} GFLOP/s; device {device}; batch {batch}; median of {steps} steps");
+        foreach (var name in models) Profile(name, batch, steps, peak, device);
     }
 
-    private static void Profile(string name, int batch, int steps, double peak)
+    private static void Profile(string name, int batch, int steps, double peak, string device)
     {
-        using var fixture = new ModelFixture(name, batch);
+        using var fixture = new ModelFixture(name, batch, device);
         var (model, x, y, adam, loss) = (fixture.Model, fixture.Input, fixture.Labels, fixture.Adam, fixture.Loss);
         var layers = model.Layers;
         // Rows: forward and backward of each layer, then the loss and the optimizer.

@@ -5,11 +5,12 @@ using NativeCnn.Engine.Devices.OpenCl;
 
 namespace NativeCnn.Engine.Devices;
 
-/// <summary>Creates the backend named by --device: <c>cpu</c>, <c>opencl[:N]</c> or <c>cuda[:N]</c>.</summary>
+/// <summary>Creates the backend named by --device: <c>cpu</c>, <c>cpu:im2col</c>, <c>opencl[:N]</c> or <c>cuda[:N]</c>.</summary>
 public static class DeviceFactory
 {
     /// <summary>Names --device accepts (N is a device index from <c>nativecnn devices</c>, 0 when left out).</summary>
-    public static readonly string[] Names = ["cpu", "opencl", "opencl:N", "cuda", "cuda:N"];
+    /// <c>cpu:im2col</c> is the CPU backend with every convolution on im2col + GEMM (no Winograd), for comparisons.
+    public static readonly string[] Names = ["cpu", "cpu:im2col", "opencl", "opencl:N", "cuda", "cuda:N"];
 
     /// <summary>Creates the device.</summary>
     /// <exception cref="ArgumentException">Unknown device name, bad index, missing GPU runtime, or no such device.</exception>
@@ -20,7 +21,7 @@ public static class DeviceFactory
         {
             return kind switch
             {
-                "cpu" => new CpuDevice(),
+                "cpu" => new CpuDevice(index == Im2ColIndex ? ConvolutionAlgorithm.Im2Col : ConvolutionAlgorithm.Auto),
                 "opencl" => new OpenClDevice(index),
                 "cuda" => new CudaDevice(index),
                 _ => throw new InvalidOperationException("unreachable: Parse accepts only known kinds"),
@@ -32,6 +33,9 @@ public static class DeviceFactory
         }
     }
 
+    // Parse's index for "cpu:im2col" (the cpu device has no other indices).
+    private const int Im2ColIndex = 1;
+
     /// <summary>Splits "opencl:1" into ("opencl", 1); the index defaults to 0.</summary>
     private static (string Kind, int Index) Parse(string name)
     {
@@ -42,7 +46,8 @@ public static class DeviceFactory
             throw new ArgumentException($"unknown device '{name}'; available: {string.Join(", ", Names)}");
         if (colon < 0) return (kind, 0);
         if (kind == "cpu")
-            throw new ArgumentException($"device '{name}': the cpu device takes no index (it uses every core)");
+            return lower == "cpu:im2col" ? (kind, Im2ColIndex)
+                : throw new ArgumentException($"device '{name}': the cpu device takes no index (it uses every core); 'cpu:im2col' turns Winograd off");
         if (!int.TryParse(lower[(colon + 1)..], out int index) || index < 0)
             throw new ArgumentException($"device '{name}': expected {kind}:N with N a device number from 'nativecnn devices'");
         return (kind, index);

@@ -26,6 +26,10 @@ public class ConvolutionKernelTests
     [TestCase(2, 40, 31, 37, 6, 3, 3, 1, Padding.Valid)]
     // A first layer: one channel, so fewer patch rows (9) than filters (16): the transposed kernel-gradient GEMM.
     [TestCase(5, 1, 12, 10, 16, 3, 3, 1, Padding.Same)]
+    // Layers the device runs with Winograd F(2x2, 3x3) (forward and data gradient): odd, non-square and even maps.
+    [TestCase(5, 16, 12, 12, 24, 3, 3, 1, Padding.Same)]
+    [TestCase(3, 20, 11, 13, 17, 3, 3, 1, Padding.Valid)]
+    [TestCase(2, 32, 23, 23, 16, 3, 3, 1, Padding.Same)]
     public void Forward_and_backward_match_the_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, Padding padding)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, kh, kw, stride, stride, padding);
@@ -60,6 +64,8 @@ public class ConvolutionKernelTests
     [TestCase(3, 3, 7, 9, 5, 1, Padding.Valid)]
     [TestCase(2, 64, 48, 48, 4, 1, Padding.Same)]
     [TestCase(5, 2, 11, 7, 6, 2, Padding.Same)]
+    // Winograd: the ReLU's mask is applied to dY before the data-gradient transform.
+    [TestCase(3, 16, 10, 9, 16, 1, Padding.Same)]
     public void Fused_relu_matches_the_reference_then_relu(int n, int c, int h, int w, int o, int stride, Padding padding)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, stride, stride, padding);
@@ -90,6 +96,30 @@ public class ConvolutionKernelTests
         RandomData.AssertClose(tdx.AsSpan<float>(), edx, tolerance, "backward data");
         RandomData.AssertClose(tdk.AsSpan<float>(), edk, sumTolerance, "backward filter");
         RandomData.AssertClose(tdb.AsSpan<float>(), edb, sumTolerance, "bias gradient");
+    }
+
+    [Test]
+    public void The_im2col_device_runs_another_algorithm_with_the_same_results()
+    {
+        var g = Conv2DGeometry.Create(4, 16, 12, 12, 16, 3, 3, 1, 1, Padding.Same);
+        Assert.That(Winograd.Applies(g), "the default device takes Winograd for this layer");
+        using var im2col = DeviceFactory.Create("cpu:im2col");
+        float[] x = RandomData.Floats(4 * 16 * 144, 51), k = RandomData.Floats(16 * 16 * 9, 52);
+        float[] Run(Device device)
+        {
+            using var tx = device.Allocate(DType.Float32, 4, 16, 12, 12);
+            using var tk = device.Allocate(DType.Float32, 16, 16, 3, 3);
+            using var ty = device.Allocate(DType.Float32, 4, 16, 12, 12);
+            device.Upload<float>(tx, x);
+            device.Upload<float>(tk, k);
+            device.Conv2DForward(tx, tk, null, ty, g);
+            var result = new float[ty.Length];
+            device.Download<float>(ty, result);
+            return result;
+        }
+        float[] winograd = Run(Device), direct = Run(im2col);
+        RandomData.AssertClose(winograd, direct, 1e-4, "Winograd against im2col");
+        Assert.That(winograd.SequenceEqual(direct), Is.False, "different algorithms round differently");
     }
 
     [Test]

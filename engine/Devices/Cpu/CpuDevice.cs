@@ -14,7 +14,12 @@ namespace NativeCnn.Engine.Devices.Cpu;
 /// </summary>
 public sealed unsafe class CpuDevice : Device
 {
-    private readonly Convolution _convolution = new();
+    private readonly Convolution _convolution;
+
+    /// <summary>A CPU device using every core.</summary>
+    /// <param name="convolution">How Conv2D layers are computed; <see cref="ConvolutionAlgorithm.Auto"/> picks the
+    /// fastest method per layer shape, <see cref="ConvolutionAlgorithm.Im2Col"/> forces the baseline (for benchmarks).</param>
+    public CpuDevice(ConvolutionAlgorithm convolution = ConvolutionAlgorithm.Auto) => _convolution = new Convolution(convolution);
 
     /// <summary>Cores the kernels use (Environment.ProcessorCount).</summary>
     public int Cores => CpuParallel.Workers;

@@ -22,6 +22,11 @@ internal sealed unsafe class Convolution : IDisposable
 
     private const int SlotColumns = 0, SlotOutput = 1, SlotKernelGradient = 2, SlotBiasGradient = 3, SlotTransposedGradient = 4;
     private readonly Workspace _workspace = new(CpuParallel.Workers, 5);
+    private readonly Winograd _winograd = new();
+    private readonly bool _useWinograd;
+
+    /// <param name="algorithm">Which method runs 3x3 stride-1 layers: see <see cref="ConvolutionAlgorithm"/>.</param>
+    public Convolution(ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Auto) => _useWinograd = algorithm == ConvolutionAlgorithm.Auto;
 
     private static int GroupSize(in Conv2DGeometry g, int images)
     {
@@ -42,6 +47,11 @@ internal sealed unsafe class Convolution : IDisposable
 
     public void Forward<T>(T* x, T* kernel, T* bias, T* y, Conv2DGeometry g, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (_useWinograd && Winograd.Applies(g))
+        {
+            _winograd.Forward(x, kernel, bias, y, g, relu);
+            return;
+        }
         int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
         CpuParallel.ForWorkers(g.Batch, (worker, start, end) =>
         {
@@ -70,6 +80,16 @@ internal sealed unsafe class Convolution : IDisposable
     {
         int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
         int workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
+        // Winograd computes the data gradient from the whole of dY after the loop below, so the fused ReLU's mask is
+        // applied to dY first, in place, and the loop computes only the kernel and bias gradients.
+        T* winogradDx = null;
+        if (dx != null && _useWinograd && Winograd.Applies(g))
+        {
+            if (reluOutput != null) VectorLoop.Map<T, ReluGradientOp<T>>(reluOutput, dy, dy, (long)g.Batch * o * ohw);
+            winogradDx = dx;
+            dx = null;
+            reluOutput = null;
+        }
         CpuParallel.ForWorkers(g.Batch, (worker, start, end) =>
         {
             int group = GroupSize(g, end - start);
@@ -103,6 +123,7 @@ internal sealed unsafe class Convolution : IDisposable
         // Sum the per-core partial gradients in a fixed order so results do not depend on timing.
         SumPartials(workers, SlotKernelGradient, (long)o * k, dKernel);
         if (dBias != null) SumPartials(workers, SlotBiasGradient, o, dBias);
+        if (winogradDx != null) _winograd.BackwardData(kernel, dy, winogradDx, g);
     }
 
     /// <summary>
@@ -148,5 +169,9 @@ internal sealed unsafe class Convolution : IDisposable
             }
     }
 
-    public void Dispose() => _workspace.Dispose();
+    public void Dispose()
+    {
+        _workspace.Dispose();
+        _winograd.Dispose();
+    }
 }

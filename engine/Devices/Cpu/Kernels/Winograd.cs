@@ -1,0 +1,329 @@
+using System.Numerics;
+using NativeCnn.Engine.Cpu;
+
+namespace NativeCnn.Engine.Devices.Cpu.Kernels;
+
+/// <summary>
+/// 3x3 stride-1 convolution by Winograd's minimal filtering algorithm F(2x2, 3x3) (Lavin and Gray, "Fast Algorithms
+/// for Convolutional Neural Networks", CVPR 2016). Each 2x2 output tile of one channel pair is
+/// <c>Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A</c> for the 3x3 kernel g and the 4x4 input tile d around it: 16 multiplies where the
+/// direct form needs 36. Summed over input channels, the element-wise product at each of the 16 tile points ξ becomes
+/// one GEMM, <c>M[ξ] (O x tiles) = U[ξ] (O x C) · V[ξ] (C x tiles)</c>, so the multiply-adds drop 2.25x against im2col
+/// while the work stays in the blocked GEMM.
+/// </summary>
+/// <remarks>
+/// <para>Transform matrices (the paper's Eq. 7, which uses correlation like Keras' Conv2D):</para>
+/// <code>
+///        [1  0 -1  0]        [1   0   0]
+///   Bᵀ = [0  1  1  0]    G = [½   ½   ½]    Aᵀ = [1  1  1  0]
+///        [0 -1  1  0]        [½  -½   ½]         [0  1 -1 -1]
+///        [0  1  0 -1]        [0   0   1]
+/// </code>
+/// <para>
+/// The data gradient of a stride-1 convolution is itself a convolution: dX = dY correlated with the kernel rotated by
+/// 180 degrees, its channel axes swapped, and padding 2 - pad. So one routine serves the forward pass and the data
+/// gradient; only the kernel transform differs. (The kernel gradient stays with im2col: see <see cref="Convolution"/>.)
+/// </para>
+/// <para>
+/// Layout: tiles are numbered image by image, row by row. The transforms run along tile rows with
+/// <see cref="Vector{T}"/>: the input rows are first split into even and odd columns, so the four columns a tile needs
+/// (2j, 2j+1, 2j+2, 2j+3) are the vectors E[j], O[j], E[j+1], O[j+1] for j running over the tiles. A vector that runs
+/// past the last tile of a row writes into slots that a later row (or the row padding) overwrites, so the loops need
+/// no scalar tail.
+/// </para>
+/// </remarks>
+internal sealed unsafe class Winograd : IDisposable
+{
+    /// <summary>Points of the 4x4 transformed tile: the number of GEMMs.</summary>
+    private const int Points = 16;
+
+    // V and M of one group of images, in elements per core: up to 8 MiB of float32, a share of L3 for the two cores.
+    private const long GroupBudget = 1L << 21;
+
+    // Thresholds measured with `bench -- layer-profile` on Zen 5 (bench/RESULTS.md): below 16 channels on either
+    // side the 16 GEMMs are too shallow or too narrow to pay for the transforms, and on maps under 8x8 the 2x2 tiles
+    // waste up to 44 % (5x5 outputs need 3x3 tiles = 6x6) while the 16 kernel transforms of a 512-channel layer
+    // cost as much as its GEMMs save.
+    private const int MinChannels = 16;
+    private const int MinOutputSize = 8;
+
+    private const int SlotInput = 0, SlotProduct = 1, SlotPlane = 2, SlotRows = 3;
+    private readonly Workspace _workspace = new(CpuParallel.Workers, 4);
+    private readonly Workspace _kernel = new(1, 1);
+
+    /// <summary>True when <paramref name="g"/> is a 3x3, stride-1 convolution that this algorithm runs faster than
+    /// im2col (see the thresholds above).</summary>
+    public static bool Applies(in Conv2DGeometry g) =>
+        g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 1 && g.StrideWidth == 1
+        && g.InChannels >= MinChannels && g.OutChannels >= MinChannels
+        && Math.Min(g.OutHeight, g.OutWidth) >= MinOutputSize;
+
+    /// <summary>Y = conv(X, W) + bias (then ReLU when <paramref name="relu"/>): x [N, C, H, W], kernel [O, C, 3, 3],
+    /// bias [O] or null, y [N, O, OH, OW]. <paramref name="g"/> must be 3x3 with stride 1 (padding 0 to 2).</summary>
+    public void Forward<T>(T* x, T* kernel, T* bias, T* y, in Conv2DGeometry g, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* u = TransformKernel(kernel, g.OutChannels, g.InChannels, rotate: false);
+        Run(x, u, bias, y, new Plan(g.Batch, g.InChannels, g.InHeight, g.InWidth, g.OutChannels, g.OutHeight, g.OutWidth, g.PadTop, g.PadLeft), relu);
+    }
+
+    /// <summary>dX = ∂L/∂X of <see cref="Forward{T}"/> (overwritten): dy [N, O, OH, OW], dx [N, C, H, W].</summary>
+    public void BackwardData<T>(T* kernel, T* dy, T* dx, in Conv2DGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T* u = TransformKernel(kernel, g.OutChannels, g.InChannels, rotate: true);
+        Run(dy, u, null, dx, new Plan(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, g.InHeight, g.InWidth, 2 - g.PadTop, 2 - g.PadLeft), relu: false);
+    }
+
+    /// <summary>
+    /// U[ξ] = G g Gᵀ for every kernel g = W[o, c] ([O, C, 3, 3]), stored [16, O, C]; with <paramref name="rotate"/>,
+    /// of the 180-degree-rotated kernel and stored [16, C, O] (the data gradient's kernel).
+    /// </summary>
+    private T* TransformKernel<T>(T* kernel, int o, int c, bool rotate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long plane = (long)o * c;
+        T* u = _kernel.Get<T>(0, 0, Points * plane);
+        CpuParallel.For(o, 8, (start, end) =>
+        {
+            for (int oc = start; oc < end; oc++)
+                for (int ic = 0; ic < c; ic++)
+                    TransformKernel(kernel + ((long)oc * c + ic) * 9, rotate, u + (rotate ? (long)ic * o + oc : (long)oc * c + ic), plane);
+        });
+        return u;
+    }
+
+    private static void TransformKernel<T>(T* g, bool rotate, T* u, long pointStride)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T half = T.One / (T.One + T.One);
+        // Rotating by 180 degrees reverses the nine weights of the row-major 3x3 kernel.
+        T* f = stackalloc T[9];
+        for (int i = 0; i < 9; i++) f[i] = rotate ? g[8 - i] : g[i];
+        T* gg = stackalloc T[12]; // G g: 4 x 3
+        for (int l = 0; l < 3; l++)
+        {
+            gg[l] = f[l];
+            gg[3 + l] = (f[l] + f[3 + l] + f[6 + l]) * half;
+            gg[6 + l] = (f[l] - f[3 + l] + f[6 + l]) * half;
+            gg[9 + l] = f[6 + l];
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            T* r = gg + 3 * i;
+            u[(4 * i + 0) * pointStride] = r[0];
+            u[(4 * i + 1) * pointStride] = (r[0] + r[1] + r[2]) * half;
+            u[(4 * i + 2) * pointStride] = (r[0] - r[1] + r[2]) * half;
+            u[(4 * i + 3) * pointStride] = r[2];
+        }
+    }
+
+    private void Run<T>(T* input, T* u, T* bias, T* output, Plan p, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CpuParallel.ForWorkers(p.Batch, (worker, start, end) =>
+        {
+            int group = GroupSize(p, end - start);
+            long ld = RowStride<T>((long)group * p.TilesPerImage);
+            long vPoint = PointStride<T>(p.InChannels, ld), mPoint = PointStride<T>(p.OutChannels, ld);
+            T* v = _workspace.Get<T>(worker, SlotInput, Points * vPoint);
+            T* m = _workspace.Get<T>(worker, SlotProduct, Points * mPoint);
+            T* plane = _workspace.Get<T>(worker, SlotPlane, (long)p.PlaneRows * 2 * p.PlaneRowLength<T>());
+            T* rows = _workspace.Get<T>(worker, SlotRows, 4L * p.PlaneRowLength<T>());
+            for (int n0 = start; n0 < end; n0 += group)
+            {
+                int images = Math.Min(group, end - n0), tiles = images * p.TilesPerImage;
+                TransformInput(input + (long)n0 * p.InChannels * p.InHeight * p.InWidth, images, p, plane, v, ld, vPoint);
+                for (int xi = 0; xi < Points; xi++)
+                    Gemm.Multiply(false, false, p.OutChannels, tiles, p.InChannels, T.One, u + (long)xi * p.OutChannels * p.InChannels, p.InChannels,
+                        v + xi * vPoint, (int)ld, T.Zero, m + xi * mPoint, (int)ld, maxThreads: 1);
+                TransformOutput(m, ld, mPoint, images, p, bias, relu, output + (long)n0 * p.OutChannels * p.OutHeight * p.OutWidth, rows);
+            }
+        });
+    }
+
+    /// <summary>Images per GEMM group: as many as fit <see cref="GroupBudget"/>, at least one.</summary>
+    private static int GroupSize(in Plan p, int images)
+    {
+        long perImage = (long)Points * (p.InChannels + p.OutChannels) * p.TilesPerImage;
+        return (int)Math.Clamp(GroupBudget / perImage, 1, Math.Max(1, images));
+    }
+
+    /// <summary>Row stride of V and M: room for a vector's overrun past the last tile.</summary>
+    private static long RowStride<T>(long tiles) where T : unmanaged =>
+        (tiles + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count + Vector<T>.Count;
+
+    /// <summary>
+    /// Distance between the 16 point matrices of V or M (rows x ld elements each), plus one cache line: the transforms
+    /// write (and read) all 16 at once, and at a multiple of 4 KiB apart their streams would compete for the same L1
+    /// sets (C = 64, 529 tiles: 64 x 544 floats = 34 x 4 KiB).
+    /// </summary>
+    private static long PointStride<T>(int rows, long ld) where T : unmanaged => rows * ld + 64 / sizeof(T);
+
+    /// <summary>V[ξ, c, tile] = (Bᵀ d B)[ξ] for every 4x4 input tile d of the group's images (zero outside them).</summary>
+    private static void TransformInput<T>(T* input, int images, in Plan p, T* plane, T* v, long ld, long point)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        for (int img = 0; img < images; img++)
+            for (int c = 0; c < p.InChannels; c++)
+            {
+                SplitColumns(input + ((long)img * p.InChannels + c) * p.InHeight * p.InWidth, p, plane, length);
+                T* tileRow = v + c * ld + (long)img * p.TilesPerImage;
+                for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
+                {
+                    // Rows 2ty .. 2ty+3 of the padded input, each as even columns then odd columns.
+                    T* r0 = plane + 2L * ty * 2 * length, r1 = r0 + 2 * length, r2 = r1 + 2 * length, r3 = r2 + 2 * length;
+                    for (int j = 0; j < tilesX; j += step)
+                    {
+                        // Bᵀ d: the rows of the tile combined, for each of its four columns (E[j], O[j], E[j+1], O[j+1]).
+                        var (a0, a1, a2, a3) = RowsTransform(r0 + j, r1 + j, r2 + j, r3 + j);
+                        var (b0, b1, b2, b3) = RowsTransform(r0 + length + j, r1 + length + j, r2 + length + j, r3 + length + j);
+                        var (c0, c1, c2, c3) = RowsTransform(r0 + j + 1, r1 + j + 1, r2 + j + 1, r3 + j + 1);
+                        var (d0, d1, d2, d3) = RowsTransform(r0 + length + j + 1, r1 + length + j + 1, r2 + length + j + 1, r3 + length + j + 1);
+                        // (Bᵀ d) B: the same combination across the columns, one row i of the result at a time.
+                        T* dst = tileRow + j;
+                        StoreColumnsTransform(dst, point, a0, b0, c0, d0);
+                        StoreColumnsTransform(dst + 4 * point, point, a1, b1, c1, d1);
+                        StoreColumnsTransform(dst + 8 * point, point, a2, b2, c2, d2);
+                        StoreColumnsTransform(dst + 12 * point, point, a3, b3, c3, d3);
+                    }
+                }
+            }
+    }
+
+    /// <summary>Bᵀ applied down one column of four input rows: (d0 − d2, d1 + d2, d2 − d1, d1 − d3).</summary>
+    private static (Vector<T>, Vector<T>, Vector<T>, Vector<T>) RowsTransform<T>(T* d0, T* d1, T* d2, T* d3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector<T> x0 = Vector.Load(d0), x1 = Vector.Load(d1), x2 = Vector.Load(d2), x3 = Vector.Load(d3);
+        return (x0 - x2, x1 + x2, x2 - x1, x1 - x3);
+    }
+
+    /// <summary>Row i of (Bᵀ d) B from columns (t0, t1, t2, t3) of Bᵀ d: points 4i .. 4i+3, <paramref name="point"/> apart.</summary>
+    private static void StoreColumnsTransform<T>(T* dst, long point, Vector<T> t0, Vector<T> t1, Vector<T> t2, Vector<T> t3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        (t0 - t2).Store(dst);
+        (t1 + t2).Store(dst + point);
+        (t2 - t1).Store(dst + 2 * point);
+        (t1 - t3).Store(dst + 3 * point);
+    }
+
+    /// <summary>
+    /// Rows −pad .. of one input channel, zero padded, each split into even columns E[j] = x[2j − padLeft] and odd
+    /// columns O[j] = x[2j + 1 − padLeft]: row r at plane + 2r·length (E) and plane + (2r + 1)·length (O).
+    /// </summary>
+    private static void SplitColumns<T>(T* x, in Plan p, T* plane, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int columns = p.TilesX + 1;
+        for (int r = 0; r < p.PlaneRows; r++)
+        {
+            T* even = plane + 2L * r * length, odd = even + length;
+            int row = r - p.PadTop;
+            if ((uint)row >= (uint)p.InHeight)
+            {
+                new Span<T>(even, 2 * length).Clear();
+                continue;
+            }
+            T* src = x + (long)row * p.InWidth - p.PadLeft;
+            // Columns j whose pixels 2j - padLeft and 2j + 1 - padLeft both lie inside the row need no checks.
+            int first = Math.Min((p.PadLeft + 1) / 2, columns), end = Math.Clamp((p.InWidth + p.PadLeft) / 2, first, columns);
+            for (int j = 0; j < first; j++) SplitEdge(src, j, p, even, odd);
+            for (int j = first; j < end; j++)
+            {
+                even[j] = src[2 * j];
+                odd[j] = src[2 * j + 1];
+            }
+            for (int j = end; j < columns; j++) SplitEdge(src, j, p, even, odd);
+        }
+    }
+
+    private static void SplitEdge<T>(T* src, int j, in Plan p, T* even, T* odd)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int col = 2 * j - p.PadLeft;
+        even[j] = (uint)col < (uint)p.InWidth ? src[2 * j] : T.Zero;
+        odd[j] = (uint)(col + 1) < (uint)p.InWidth ? src[2 * j + 1] : T.Zero;
+    }
+
+    /// <summary>Y = Aᵀ m A (+ bias, ReLU) for every tile of the group, written into [images, O, OH, OW].</summary>
+    private static void TransformOutput<T>(T* m, long ld, long point, int images, in Plan p, T* bias, bool relu, T* output, T* rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        T* even0 = rows, odd0 = rows + length, even1 = rows + 2 * length, odd1 = rows + 3 * length;
+        for (int img = 0; img < images; img++)
+            for (int o = 0; o < p.OutChannels; o++)
+            {
+                T b = bias == null ? T.Zero : bias[o];
+                T* dst = output + ((long)img * p.OutChannels + o) * p.OutHeight * p.OutWidth;
+                T* tileRow = m + o * ld + (long)img * p.TilesPerImage;
+                for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
+                {
+                    for (int j = 0; j < tilesX; j += step)
+                    {
+                        // Aᵀ m: rows (m0 + m1 + m2) and (m1 − m2 − m3) of the tile, for each of its four columns.
+                        T* src = tileRow + j;
+                        var (s00, s10) = OutputPair(src, src + 4 * point, src + 8 * point, src + 12 * point);
+                        var (s01, s11) = OutputPair(src + point, src + 5 * point, src + 9 * point, src + 13 * point);
+                        var (s02, s12) = OutputPair(src + 2 * point, src + 6 * point, src + 10 * point, src + 14 * point);
+                        var (s03, s13) = OutputPair(src + 3 * point, src + 7 * point, src + 11 * point, src + 15 * point);
+                        // (Aᵀ m) A: the same combination across the columns gives output columns 2j and 2j + 1.
+                        (s00 + s01 + s02).Store(even0 + j);
+                        (s01 - s02 - s03).Store(odd0 + j);
+                        (s10 + s11 + s12).Store(even1 + j);
+                        (s11 - s12 - s13).Store(odd1 + j);
+                    }
+                    int top = 2 * ty;
+                    WriteRow(even0, odd0, b, relu, dst + (long)top * p.OutWidth, p.OutWidth);
+                    if (top + 1 < p.OutHeight) WriteRow(even1, odd1, b, relu, dst + (long)(top + 1) * p.OutWidth, p.OutWidth);
+                }
+            }
+    }
+
+    private static (Vector<T> First, Vector<T> Second) OutputPair<T>(T* m0, T* m1, T* m2, T* m3)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector<T> x1 = Vector.Load(m1), x2 = Vector.Load(m2);
+        return (Vector.Load(m0) + x1 + x2, x1 - x2 - Vector.Load(m3));
+    }
+
+    /// <summary>Interleaves the even and odd output columns into one output row, adding the bias (and ReLU).</summary>
+    private static void WriteRow<T>(T* even, T* odd, T bias, bool relu, T* row, int width)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T floor = relu ? T.Zero : T.NegativeInfinity;
+        int pairs = width / 2;
+        for (int j = 0; j < pairs; j++)
+        {
+            row[2 * j] = T.Max(even[j] + bias, floor);
+            row[2 * j + 1] = T.Max(odd[j] + bias, floor);
+        }
+        if ((width & 1) != 0) row[width - 1] = T.Max(even[pairs] + bias, floor);
+    }
+
+    public void Dispose()
+    {
+        _workspace.Dispose();
+        _kernel.Dispose();
+    }
+
+    /// <summary>One Winograd convolution: input [Batch, InChannels, InHeight, InWidth] → output [Batch, OutChannels,
+    /// OutHeight, OutWidth], output pixel (i, j) reading input rows i − PadTop .. i − PadTop + 2.</summary>
+    private readonly record struct Plan(int Batch, int InChannels, int InHeight, int InWidth,
+        int OutChannels, int OutHeight, int OutWidth, int PadTop, int PadLeft)
+    {
+        public int TilesY => (OutHeight + 1) / 2;
+        public int TilesX => (OutWidth + 1) / 2;
+        public int TilesPerImage => TilesY * TilesX;
+
+        /// <summary>Input rows the tiles read: 2 per tile row plus the 2 rows of overlap.</summary>
+        public int PlaneRows => 2 * TilesY + 2;
+
+        /// <summary>Elements per even/odd column row: TilesX + 1 columns, rounded up for whole vectors read at j + 1.</summary>
+        public int PlaneRowLength<T>() where T : unmanaged =>
+            (TilesX + Vector<T>.Count) / Vector<T>.Count * Vector<T>.Count + Vector<T>.Count;
+    }
+}
