@@ -6,7 +6,7 @@ namespace NativeCnn.Tests.Kernels;
 
 /// <summary>
 /// Winograd F(2x2, 3x3) against the direct seven-loop reference, called directly so that every shape class runs it,
-/// including those <see cref="Winograd.Applies"/> leaves to im2col: one channel, 1x1 to 3x3 outputs, odd and
+/// the kernel gradient included, including those <see cref="Winograd.Applies"/> leaves to im2col: one channel, 1x1 to 3x3 outputs, odd and
 /// non-square maps (a partial last tile row and column), tile rows longer than one vector, batches split unevenly
 /// across the cores, and groups of several images. Random data, float32 and float64.
 /// </summary>
@@ -24,46 +24,50 @@ public unsafe class WinogradKernelTests
     [TestCase(2, 7, 40, 37, 5, Padding.Same)]
     [TestCase(4, 9, 46, 46, 3, Padding.Valid)]
     [TestCase(33, 4, 6, 6, 6, Padding.Same)]
-    public void Forward_and_data_gradient_match_the_direct_reference_float32(int n, int c, int h, int w, int o, Padding padding)
+    public void Forward_and_gradients_match_the_direct_reference_float32(int n, int c, int h, int w, int o, Padding padding)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, 1, 1, padding);
         float[] x = RandomData.Floats(n * c * h * w, 21), k = RandomData.Floats(o * c * 9, 22), b = RandomData.Floats(o, 23);
         float[] dy = RandomData.Floats(n * o * g.OutPixels, 24);
-        float[] y = new float[n * o * g.OutPixels], dx = new float[x.Length];
+        float[] y = new float[n * o * g.OutPixels], dx = new float[x.Length], dk = new float[k.Length];
         using var winograd = new Winograd();
-        fixed (float* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx)
+        fixed (float* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx, pdk = dk)
         {
             winograd.Forward(px, pk, pb, py, g, relu: false);
             winograd.BackwardData(pk, pdy, pdx, g);
+            winograd.BackwardKernel(px, pdy, pdk, g);
         }
 
-        float[] expectedY = new float[y.Length], expectedDx = new float[x.Length], unusedDk = new float[k.Length];
+        float[] expectedY = new float[y.Length], expectedDx = new float[x.Length], expectedDk = new float[k.Length];
         ConvolutionReference.Forward<float>(x, k, b, expectedY, g);
-        ConvolutionReference.Backward<float>(x, k, dy, expectedDx, unusedDk, Span<float>.Empty, g);
+        ConvolutionReference.Backward<float>(x, k, dy, expectedDx, expectedDk, Span<float>.Empty, g);
         RandomData.AssertClose(y, expectedY, 3e-5 * Math.Sqrt(c * 9), "forward");
         RandomData.AssertClose(dx, expectedDx, 3e-5 * Math.Sqrt(o * 9), "backward data");
+        RandomData.AssertClose(dk, expectedDk, 3e-5 * Math.Sqrt(n * g.OutPixels), "backward kernel");
     }
 
     [TestCase(2, 3, 7, 6, 4, Padding.Same)]
     [TestCase(3, 2, 9, 11, 5, Padding.Valid)]
-    public void Forward_and_data_gradient_match_the_direct_reference_float64(int n, int c, int h, int w, int o, Padding padding)
+    public void Forward_and_gradients_match_the_direct_reference_float64(int n, int c, int h, int w, int o, Padding padding)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, 1, 1, padding);
         double[] x = RandomData.Doubles(n * c * h * w, 31), k = RandomData.Doubles(o * c * 9, 32), b = RandomData.Doubles(o, 33);
         double[] dy = RandomData.Doubles(n * o * g.OutPixels, 34);
-        double[] y = new double[n * o * g.OutPixels], dx = new double[x.Length];
+        double[] y = new double[n * o * g.OutPixels], dx = new double[x.Length], dk = new double[k.Length];
         using var winograd = new Winograd();
-        fixed (double* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx)
+        fixed (double* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx, pdk = dk)
         {
             winograd.Forward(px, pk, pb, py, g, relu: false);
             winograd.BackwardData(pk, pdy, pdx, g);
+            winograd.BackwardKernel(px, pdy, pdk, g);
         }
 
-        double[] expectedY = new double[y.Length], expectedDx = new double[x.Length], unusedDk = new double[k.Length];
+        double[] expectedY = new double[y.Length], expectedDx = new double[x.Length], expectedDk = new double[k.Length];
         ConvolutionReference.Forward<double>(x, k, b, expectedY, g);
-        ConvolutionReference.Backward<double>(x, k, dy, expectedDx, unusedDk, Span<double>.Empty, g);
+        ConvolutionReference.Backward<double>(x, k, dy, expectedDx, expectedDk, Span<double>.Empty, g);
         for (int i = 0; i < y.Length; i++) Assert.That(y[i], Is.EqualTo(expectedY[i]).Within(1e-12), $"forward element {i}");
         for (int i = 0; i < dx.Length; i++) Assert.That(dx[i], Is.EqualTo(expectedDx[i]).Within(1e-12), $"backward data element {i}");
+        for (int i = 0; i < dk.Length; i++) Assert.That(dk[i], Is.EqualTo(expectedDk[i]).Within(1e-11), $"backward kernel element {i}");
     }
 
     [Test]
@@ -80,11 +84,14 @@ public unsafe class WinogradKernelTests
         Assert.That(y.Count(v => v == 0), Is.InRange(y.Length / 5, 4 * y.Length / 5), "about half the outputs are clipped");
     }
 
-    // The seed models' 3x3 layers that Winograd takes, and the ones it leaves to im2col (first layers, 5x5 and 6x6 maps).
+    // The seed models' 3x3 layers that Winograd takes, and the ones it leaves to im2col (first layers, few filters,
+    // 5x5 and 7x7 maps whose 2x2 tiles cover 44 % and 31 % more pixels than the output).
     [TestCase(64, 64, 46, 46, Padding.Same, true)]
     [TestCase(128, 256, 11, 11, Padding.Same, true)]
-    [TestCase(64, 64, 8, 8, Padding.Valid, false)]
+    [TestCase(64, 64, 8, 8, Padding.Valid, true)]
+    [TestCase(512, 512, 6, 6, Padding.Same, true)]
     [TestCase(512, 512, 5, 5, Padding.Same, false)]
+    [TestCase(256, 256, 7, 7, Padding.Same, false)]
     [TestCase(1, 64, 48, 48, Padding.Same, false)]
     [TestCase(64, 8, 48, 48, Padding.Same, false)]
     public void Applies_to_3x3_stride_1_layers_with_enough_channels_and_pixels(int c, int o, int h, int w, Padding padding, bool expected)

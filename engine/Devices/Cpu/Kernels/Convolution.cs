@@ -80,15 +80,14 @@ internal sealed unsafe class Convolution : IDisposable
     {
         int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
         int workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
-        // Winograd computes the data gradient from the whole of dY after the loop below, so the fused ReLU's mask is
-        // applied to dY first, in place, and the loop computes only the kernel and bias gradients.
-        T* winogradDx = null;
-        if (dx != null && _useWinograd && Winograd.Applies(g))
+        if (_useWinograd && Winograd.Applies(g))
         {
+            // Winograd's transforms read dY tile by tile, so the fused ReLU's mask is applied to all of it first.
             if (reluOutput != null) VectorLoop.Map<T, ReluGradientOp<T>>(reluOutput, dy, dy, (long)g.Batch * o * ohw);
-            winogradDx = dx;
-            dx = null;
-            reluOutput = null;
+            if (dBias != null) BiasGradient(dy, g, dBias);
+            _winograd.BackwardKernel(x, dy, dKernel, g);
+            if (dx != null) _winograd.BackwardData(kernel, dy, dx, g);
+            return;
         }
         CpuParallel.ForWorkers(g.Batch, (worker, start, end) =>
         {
@@ -123,7 +122,6 @@ internal sealed unsafe class Convolution : IDisposable
         // Sum the per-core partial gradients in a fixed order so results do not depend on timing.
         SumPartials(workers, SlotKernelGradient, (long)o * k, dKernel);
         if (dBias != null) SumPartials(workers, SlotBiasGradient, o, dBias);
-        if (winogradDx != null) _winograd.BackwardData(kernel, dy, winogradDx, g);
     }
 
     /// <summary>
@@ -144,6 +142,21 @@ internal sealed unsafe class Convolution : IDisposable
         for (int row = 0; row < k; row++)
             for (int oc = 0; oc < o; oc++)
                 kernelGradient[(long)oc * k + row] += transposed[(long)row * o + oc];
+    }
+
+    /// <summary>dBias[o] = Σ over images and pixels of dY[n, o, ·], one output channel per task (a fixed summation order).</summary>
+    private static void BiasGradient<T>(T* dy, in Conv2DGeometry g, T* dBias) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int o = g.OutChannels, ohw = g.OutPixels, batch = g.Batch;
+        CpuParallel.For(o, 8, (start, end) =>
+        {
+            for (int oc = start; oc < end; oc++)
+            {
+                T sum = T.Zero;
+                for (int n = 0; n < batch; n++) sum += VectorLoop.Sum(dy + ((long)n * o + oc) * ohw, ohw);
+                dBias[oc] = sum;
+            }
+        });
     }
 
     private void SumPartials<T>(int workers, int slot, long length, T* destination) where T : unmanaged, INumberBase<T>

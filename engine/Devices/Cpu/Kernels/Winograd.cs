@@ -22,7 +22,8 @@ namespace NativeCnn.Engine.Devices.Cpu.Kernels;
 /// <para>
 /// The data gradient of a stride-1 convolution is itself a convolution: dX = dY correlated with the kernel rotated by
 /// 180 degrees, its channel axes swapped, and padding 2 - pad. So one routine serves the forward pass and the data
-/// gradient; only the kernel transform differs. (The kernel gradient stays with im2col: see <see cref="Convolution"/>.)
+/// gradient; only the kernel transform differs. The kernel gradient is the adjoint of the forward algorithm (see
+/// <see cref="BackwardKernel{T}"/>): the same input transform, 16 GEMMs over the tiles, and Gᵀ dU G.
 /// </para>
 /// <para>
 /// Layout: tiles are numbered image by image, row by row. The transforms run along tile rows with
@@ -40,15 +41,16 @@ internal sealed unsafe class Winograd : IDisposable
     // V and M of one group of images, in elements per core: up to 8 MiB of float32, a share of L3 for the two cores.
     private const long GroupBudget = 1L << 21;
 
-    // Thresholds measured with `bench -- layer-profile` on Zen 5 (bench/RESULTS.md): below 16 channels on either
-    // side the 16 GEMMs are too shallow or too narrow to pay for the transforms, and on maps under 8x8 the 2x2 tiles
-    // waste up to 44 % (5x5 outputs need 3x3 tiles = 6x6) while the 16 kernel transforms of a 512-channel layer
-    // cost as much as its GEMMs save.
+    // Thresholds measured on Zen 5 against im2col (layer by layer, bench/RESULTS.md): below 16 channels on either side
+    // the 16 GEMMs are too shallow or too narrow to pay for the transforms; and the 2x2 tiles must not cover much more
+    // than the output (5x5 needs 3x3 tiles = 36 pixels for 25, 7x7 64 for 49: no gain; 6x6 and 11x11, at most 19 %
+    // more, still win by 10-35 %).
     private const int MinChannels = 16;
-    private const int MinOutputSize = 8;
+    private const int MinOutputSize = 6;
+    private const double MaxTileCoverage = 1.25;
 
-    private const int SlotInput = 0, SlotProduct = 1, SlotPlane = 2, SlotRows = 3;
-    private readonly Workspace _workspace = new(CpuParallel.Workers, 4);
+    private const int SlotInput = 0, SlotProduct = 1, SlotPlane = 2, SlotRows = 3, SlotKernelGradient = 4;
+    private readonly Workspace _workspace = new(CpuParallel.Workers, 5);
     private readonly Workspace _kernel = new(1, 1);
 
     /// <summary>True when <paramref name="g"/> is a 3x3, stride-1 convolution that this algorithm runs faster than
@@ -56,7 +58,8 @@ internal sealed unsafe class Winograd : IDisposable
     public static bool Applies(in Conv2DGeometry g) =>
         g.KernelHeight == 3 && g.KernelWidth == 3 && g.StrideHeight == 1 && g.StrideWidth == 1
         && g.InChannels >= MinChannels && g.OutChannels >= MinChannels
-        && Math.Min(g.OutHeight, g.OutWidth) >= MinOutputSize;
+        && Math.Min(g.OutHeight, g.OutWidth) >= MinOutputSize
+        && 4.0 * ((g.OutHeight + 1) / 2) * ((g.OutWidth + 1) / 2) <= MaxTileCoverage * g.OutPixels;
 
     /// <summary>Y = conv(X, W) + bias (then ReLU when <paramref name="relu"/>): x [N, C, H, W], kernel [O, C, 3, 3],
     /// bias [O] or null, y [N, O, OH, OW]. <paramref name="g"/> must be 3x3 with stride 1 (padding 0 to 2).</summary>
@@ -123,23 +126,77 @@ internal sealed unsafe class Winograd : IDisposable
     {
         CpuParallel.ForWorkers(p.Batch, (worker, start, end) =>
         {
-            int group = GroupSize(p, end - start);
-            long ld = RowStride<T>((long)group * p.TilesPerImage);
-            long vPoint = PointStride<T>(p.InChannels, ld), mPoint = PointStride<T>(p.OutChannels, ld);
-            T* v = _workspace.Get<T>(worker, SlotInput, Points * vPoint);
-            T* m = _workspace.Get<T>(worker, SlotProduct, Points * mPoint);
-            T* plane = _workspace.Get<T>(worker, SlotPlane, (long)p.PlaneRows * 2 * p.PlaneRowLength<T>());
-            T* rows = _workspace.Get<T>(worker, SlotRows, 4L * p.PlaneRowLength<T>());
-            for (int n0 = start; n0 < end; n0 += group)
+            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start));
+            for (int n0 = start; n0 < end; n0 += s.Group)
             {
-                int images = Math.Min(group, end - n0), tiles = images * p.TilesPerImage;
-                TransformInput(input + (long)n0 * p.InChannels * p.InHeight * p.InWidth, images, p, plane, v, ld, vPoint);
+                int images = Math.Min(s.Group, end - n0), tiles = images * p.TilesPerImage;
+                TransformInput(input + (long)n0 * p.InChannels * p.InHeight * p.InWidth, images, p, s);
                 for (int xi = 0; xi < Points; xi++)
                     Gemm.Multiply(false, false, p.OutChannels, tiles, p.InChannels, T.One, u + (long)xi * p.OutChannels * p.InChannels, p.InChannels,
-                        v + xi * vPoint, (int)ld, T.Zero, m + xi * mPoint, (int)ld, maxThreads: 1);
-                TransformOutput(m, ld, mPoint, images, p, bias, relu, output + (long)n0 * p.OutChannels * p.OutHeight * p.OutWidth, rows);
+                        s.V + xi * s.VPoint, s.Ld, T.Zero, s.M + xi * s.MPoint, s.Ld, maxThreads: 1);
+                TransformOutput(images, p, s, bias, relu, output + (long)n0 * p.OutChannels * p.OutHeight * p.OutWidth);
             }
         });
+    }
+
+    /// <summary>
+    /// dW = ∂L/∂W of <see cref="Forward{T}"/> (overwritten): x [N, C, H, W], dy [N, O, OH, OW], dKernel [O, C, 3, 3].
+    /// The adjoint of the forward algorithm: dM = A dY Aᵀ per output tile, dU[ξ] (O x C) = Σ over tiles of
+    /// dM[ξ] · V[ξ]ᵀ (16 GEMMs as deep as the batch has tiles), and dW = Gᵀ dU G.
+    /// </summary>
+    public void BackwardKernel<T>(T* x, T* dy, T* dKernel, in Conv2DGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = new Plan(g.Batch, g.InChannels, g.InHeight, g.InWidth, g.OutChannels, g.OutHeight, g.OutWidth, g.PadTop, g.PadLeft);
+        int o = g.OutChannels, c = g.InChannels, workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
+        long size = Points * (long)o * c;
+        CpuParallel.ForWorkers(p.Batch, (worker, start, end) =>
+        {
+            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start));
+            T* du = _workspace.Get<T>(worker, SlotKernelGradient, size);
+            new Span<T>(du, (int)size).Clear();
+            for (int n0 = start; n0 < end; n0 += s.Group)
+            {
+                int images = Math.Min(s.Group, end - n0), tiles = images * p.TilesPerImage;
+                TransformInput(x + (long)n0 * c * p.InHeight * p.InWidth, images, p, s);
+                TransformOutputGradient(dy + (long)n0 * o * p.OutHeight * p.OutWidth, images, p, s);
+                for (int xi = 0; xi < Points; xi++)
+                    Gemm.Multiply(false, true, o, c, tiles, T.One, s.M + xi * s.MPoint, s.Ld, s.V + xi * s.VPoint, s.Ld,
+                        T.One, du + xi * (long)o * c, c, maxThreads: 1);
+            }
+        });
+        // The per-core partial sums are added in a fixed order, so results do not depend on timing.
+        T* total = _workspace.Get<T>(0, SlotKernelGradient, size);
+        for (int w = 1; w < workers; w++)
+            VectorLoop.Map<T, AddOp<T>>(total, _workspace.Get<T>(w, SlotKernelGradient, size), total, size);
+        CpuParallel.For(o, 8, (start, end) =>
+        {
+            for (int oc = start; oc < end; oc++)
+                for (int ic = 0; ic < c; ic++)
+                    TransformKernelGradient(total + (long)oc * c + ic, (long)o * c, dKernel + ((long)oc * c + ic) * 9);
+        });
+    }
+
+    /// <summary>dg = Gᵀ du G for one kernel: du's 16 points are <paramref name="pointStride"/> apart.</summary>
+    private static void TransformKernelGradient<T>(T* du, long pointStride, T* dg)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T half = T.One / (T.One + T.One);
+        T* t = stackalloc T[12]; // Gᵀ du: 3 x 4
+        for (int k = 0; k < 4; k++)
+        {
+            T u0 = du[k * pointStride], u1 = du[(4 + k) * pointStride], u2 = du[(8 + k) * pointStride], u3 = du[(12 + k) * pointStride];
+            t[k] = u0 + (u1 + u2) * half;
+            t[4 + k] = (u1 - u2) * half;
+            t[8 + k] = (u1 + u2) * half + u3;
+        }
+        for (int a = 0; a < 3; a++)
+        {
+            T* r = t + 4 * a;
+            dg[3 * a] = r[0] + (r[1] + r[2]) * half;
+            dg[3 * a + 1] = (r[1] - r[2]) * half;
+            dg[3 * a + 2] = (r[1] + r[2]) * half + r[3];
+        }
     }
 
     /// <summary>Images per GEMM group: as many as fit <see cref="GroupBudget"/>, at least one.</summary>
@@ -161,10 +218,12 @@ internal sealed unsafe class Winograd : IDisposable
     private static long PointStride<T>(int rows, long ld) where T : unmanaged => rows * ld + 64 / sizeof(T);
 
     /// <summary>V[ξ, c, tile] = (Bᵀ d B)[ξ] for every 4x4 input tile d of the group's images (zero outside them).</summary>
-    private static void TransformInput<T>(T* input, int images, in Plan p, T* plane, T* v, long ld, long point)
+    private static void TransformInput<T>(T* input, int images, in Plan p, in Scratch<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        long ld = s.Ld, point = s.VPoint;
+        T* plane = s.Plane, v = s.V;
         for (int img = 0; img < images; img++)
             for (int c = 0; c < p.InChannels; c++)
             {
@@ -249,10 +308,12 @@ internal sealed unsafe class Winograd : IDisposable
     }
 
     /// <summary>Y = Aᵀ m A (+ bias, ReLU) for every tile of the group, written into [images, O, OH, OW].</summary>
-    private static void TransformOutput<T>(T* m, long ld, long point, int images, in Plan p, T* bias, bool relu, T* output, T* rows)
+    private static void TransformOutput<T>(int images, in Plan p, in Scratch<T> s, T* bias, bool relu, T* output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        long ld = s.Ld, point = s.MPoint;
+        T* m = s.M, rows = s.Rows;
         T* even0 = rows, odd0 = rows + length, even1 = rows + 2 * length, odd1 = rows + 3 * length;
         for (int img = 0; img < images; img++)
             for (int o = 0; o < p.OutChannels; o++)
@@ -283,6 +344,48 @@ internal sealed unsafe class Winograd : IDisposable
             }
     }
 
+    /// <summary>
+    /// dM[ξ, o, tile] = (A dY Aᵀ)[ξ] for every 2x2 tile of the output gradient (zero past the output's edge): the
+    /// adjoint of <see cref="TransformOutput{T}"/>. With z = A dY (rows dy0, dy0 + dy1, dy0 − dy1, −dy1), row i of
+    /// dM is (z_i0, z_i0 + z_i1, z_i0 − z_i1, −z_i1).
+    /// </summary>
+    private static void TransformOutputGradient<T>(T* dy, int images, in Plan p, in Scratch<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var gradient = p with { InChannels = p.OutChannels, InHeight = p.OutHeight, InWidth = p.OutWidth, PadTop = 0, PadLeft = 0 };
+        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        long point = s.MPoint;
+        for (int img = 0; img < images; img++)
+            for (int o = 0; o < p.OutChannels; o++)
+            {
+                SplitColumns(dy + ((long)img * p.OutChannels + o) * p.OutHeight * p.OutWidth, gradient, s.Plane, length);
+                T* tileRow = s.M + o * s.Ld + (long)img * p.TilesPerImage;
+                for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
+                {
+                    T* r0 = s.Plane + 2L * ty * 2 * length, r1 = r0 + 2 * length;
+                    for (int j = 0; j < tilesX; j += step)
+                    {
+                        Vector<T> e0 = Vector.Load(r0 + j), o0 = Vector.Load(r0 + length + j);
+                        Vector<T> e1 = Vector.Load(r1 + j), o1 = Vector.Load(r1 + length + j);
+                        T* dst = tileRow + j;
+                        StoreGradientColumns(dst, point, e0, o0);
+                        StoreGradientColumns(dst + 4 * point, point, e0 + e1, o0 + o1);
+                        StoreGradientColumns(dst + 8 * point, point, e0 - e1, o0 - o1);
+                        StoreGradientColumns(dst + 12 * point, point, -e1, -o1);
+                    }
+                }
+            }
+    }
+
+    private static void StoreGradientColumns<T>(T* dst, long point, Vector<T> z0, Vector<T> z1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        z0.Store(dst);
+        (z0 + z1).Store(dst + point);
+        (z0 - z1).Store(dst + 2 * point);
+        (-z1).Store(dst + 3 * point);
+    }
+
     private static (Vector<T> First, Vector<T> Second) OutputPair<T>(T* m0, T* m1, T* m2, T* m3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -308,6 +411,27 @@ internal sealed unsafe class Winograd : IDisposable
     {
         _workspace.Dispose();
         _kernel.Dispose();
+    }
+
+    /// <summary>One core's buffers for a group of images: the transformed input V and product M ([16, rows, Ld] each, the
+    /// 16 point matrices <see cref="VPoint"/> / <see cref="MPoint"/> apart), the split input plane and output rows.</summary>
+    private readonly struct Scratch<T> where T : unmanaged
+    {
+        public readonly int Group, Ld;
+        public readonly long VPoint, MPoint;
+        public readonly T* V, M, Plane, Rows;
+
+        public Scratch(Workspace workspace, int worker, in Plan p, int group)
+        {
+            Group = group;
+            Ld = (int)RowStride<T>((long)group * p.TilesPerImage);
+            VPoint = PointStride<T>(p.InChannels, Ld);
+            MPoint = PointStride<T>(p.OutChannels, Ld);
+            V = workspace.Get<T>(worker, SlotInput, Points * VPoint);
+            M = workspace.Get<T>(worker, SlotProduct, Points * MPoint);
+            Plane = workspace.Get<T>(worker, SlotPlane, (long)p.PlaneRows * 2 * p.PlaneRowLength<T>());
+            Rows = workspace.Get<T>(worker, SlotRows, 4L * p.PlaneRowLength<T>());
+        }
     }
 
     /// <summary>One Winograd convolution: input [Batch, InChannels, InHeight, InWidth] → output [Batch, OutChannels,
