@@ -26,10 +26,12 @@ public class ConvolutionKernelTests
     [TestCase(2, 40, 31, 37, 6, 3, 3, 1, Padding.Valid)]
     // A first layer: one channel, so fewer patch rows (9) than filters (16): the transposed kernel-gradient GEMM.
     [TestCase(5, 1, 12, 10, 16, 3, 3, 1, Padding.Same)]
-    // Layers the device runs with Winograd F(2x2, 3x3) (forward and data gradient): odd, non-square and even maps.
+    // Layers the device runs with Winograd F(2x2, 3x3): odd, non-square and even maps; under 64 input channels the
+    // kernel gradient stays with im2col, from 64 on it is Winograd's too.
     [TestCase(5, 16, 12, 12, 24, 3, 3, 1, Padding.Same)]
     [TestCase(3, 20, 11, 13, 17, 3, 3, 1, Padding.Valid)]
     [TestCase(2, 32, 23, 23, 16, 3, 3, 1, Padding.Same)]
+    [TestCase(3, 64, 10, 9, 16, 3, 3, 1, Padding.Same)]
     public void Forward_and_backward_match_the_direct_reference(int n, int c, int h, int w, int o, int kh, int kw, int stride, Padding padding)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, kh, kw, stride, stride, padding);
@@ -64,8 +66,9 @@ public class ConvolutionKernelTests
     [TestCase(3, 3, 7, 9, 5, 1, Padding.Valid)]
     [TestCase(2, 64, 48, 48, 4, 1, Padding.Same)]
     [TestCase(5, 2, 11, 7, 6, 2, Padding.Same)]
-    // Winograd: the ReLU's mask is applied to dY before the data-gradient transform.
+    // Winograd: the ReLU's mask is applied to dY before the transforms (kernel gradient by im2col, then by Winograd).
     [TestCase(3, 16, 10, 9, 16, 1, Padding.Same)]
+    [TestCase(2, 64, 9, 8, 16, 1, Padding.Same)]
     public void Fused_relu_matches_the_reference_then_relu(int n, int c, int h, int w, int o, int stride, Padding padding)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, stride, stride, padding);

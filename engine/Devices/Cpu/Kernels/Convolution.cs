@@ -78,17 +78,27 @@ internal sealed unsafe class Convolution : IDisposable
 
     public void Backward<T>(T* x, T* kernel, T* dy, T* dx, T* dKernel, T* dBias, Conv2DGeometry g, T* reluOutput) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
-        int workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
-        if (_useWinograd && Winograd.Applies(g))
+        if (!(_useWinograd && Winograd.Applies(g)))
         {
-            // Winograd's transforms read dY tile by tile, so the fused ReLU's mask is applied to all of it first.
-            if (reluOutput != null) VectorLoop.Map<T, ReluGradientOp<T>>(reluOutput, dy, dy, (long)g.Batch * o * ohw);
-            if (dBias != null) BiasGradient(dy, g, dBias);
-            _winograd.BackwardKernel(x, dy, dKernel, g);
-            if (dx != null) _winograd.BackwardData(kernel, dy, dx, g);
+            Im2ColBackward(x, kernel, dy, dx, dKernel, dBias, g, reluOutput);
             return;
         }
+        // Winograd's transforms read dY tile by tile, so the fused ReLU's mask is applied to all of it first.
+        if (reluOutput != null) VectorLoop.Map<T, ReluGradientOp<T>>(reluOutput, dy, dy, (long)g.Batch * g.OutChannels * g.OutPixels);
+        if (Winograd.AppliesToKernelGradient(g))
+        {
+            if (dBias != null) BiasGradient(dy, g, dBias);
+            _winograd.BackwardKernel(x, dy, dKernel, g);
+        }
+        else Im2ColBackward(x, kernel, dy, null, dKernel, dBias, g, null);
+        if (dx != null) _winograd.BackwardData(kernel, dy, dx, g);
+    }
+
+    /// <summary>The im2col backward pass: kernel and bias gradients, and the data gradient when <paramref name="dx"/> is not null.</summary>
+    private void Im2ColBackward<T>(T* x, T* kernel, T* dy, T* dx, T* dKernel, T* dBias, Conv2DGeometry g, T* reluOutput) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = g.PatchSize, ohw = g.OutPixels, o = g.OutChannels;
+        int workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
         CpuParallel.ForWorkers(g.Batch, (worker, start, end) =>
         {
             int group = GroupSize(g, end - start);
