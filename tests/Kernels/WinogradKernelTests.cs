@@ -26,11 +26,25 @@ public unsafe class WinogradKernelTests
     [TestCase(33, 4, 6, 6, 6, Padding.Same)]
     public void Forward_and_gradients_match_the_direct_reference_float32(int n, int c, int h, int w, int o, Padding padding)
     {
+        Check(n, c, h, w, o, padding, allowVector512: true);
+    }
+
+    // The Vector<T> transforms that CPUs without AVX-512 run.
+    [TestCase(3, 5, 7, 9, 4, Padding.Same)]
+    [TestCase(2, 17, 23, 23, 19, Padding.Valid)]
+    [TestCase(2, 7, 40, 37, 5, Padding.Same)]
+    public void Narrow_vector_transforms_match_the_direct_reference(int n, int c, int h, int w, int o, Padding padding)
+    {
+        Check(n, c, h, w, o, padding, allowVector512: false);
+    }
+
+    private static void Check(int n, int c, int h, int w, int o, Padding padding, bool allowVector512)
+    {
         var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, 1, 1, padding);
         float[] x = RandomData.Floats(n * c * h * w, 21), k = RandomData.Floats(o * c * 9, 22), b = RandomData.Floats(o, 23);
         float[] dy = RandomData.Floats(n * o * g.OutPixels, 24);
         float[] y = new float[n * o * g.OutPixels], dx = new float[x.Length], dk = new float[k.Length];
-        using var winograd = new Winograd();
+        using var winograd = new Winograd(allowVector512);
         fixed (float* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx, pdk = dk)
         {
             winograd.Forward(px, pk, pb, py, g, relu: false);

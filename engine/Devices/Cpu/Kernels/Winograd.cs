@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using NativeCnn.Engine.Cpu;
 
 namespace NativeCnn.Engine.Devices.Cpu.Kernels;
@@ -26,8 +27,8 @@ namespace NativeCnn.Engine.Devices.Cpu.Kernels;
 /// <see cref="BackwardKernel{T}"/>): the same input transform, 16 GEMMs over the tiles, and Gᵀ dU G.
 /// </para>
 /// <para>
-/// Layout: tiles are numbered image by image, row by row. The transforms run along tile rows with
-/// <see cref="Vector{T}"/>: the input rows are first split into even and odd columns, so the four columns a tile needs
+/// Layout: tiles are numbered image by image, row by row. The transforms run along tile rows with the widest vector
+/// the CPU runs natively (<see cref="ISimdVector{TSelf, T}"/>): the input rows are first split into even and odd columns, so the four columns a tile needs
 /// (2j, 2j+1, 2j+2, 2j+3) are the vectors E[j], O[j], E[j+1], O[j+1] for j running over the tiles. A vector that runs
 /// past the last tile of a row writes into slots that a later row (or the row padding) overwrites, so the loops need
 /// no scalar tail.
@@ -56,6 +57,11 @@ internal sealed unsafe class Winograd : IDisposable
     private const int SlotInput = 0, SlotProduct = 1, SlotPlane = 2, SlotRows = 3, SlotKernelGradient = 4;
     private readonly Workspace _workspace = new(CpuParallel.Workers, 5);
     private readonly Workspace _kernel = new(1, 1);
+    private readonly bool _wide;
+
+    /// <param name="allowVector512">False forces the <see cref="Vector{T}"/> transforms, so tests cover the path that
+    /// CPUs without AVX-512 take.</param>
+    public Winograd(bool allowVector512 = true) => _wide = allowVector512 && Vector512.IsHardwareAccelerated;
 
     /// <summary>True when <paramref name="g"/> is a 3x3, stride-1 convolution that this algorithm runs faster than
     /// im2col (see the thresholds above).</summary>
@@ -133,7 +139,7 @@ internal sealed unsafe class Winograd : IDisposable
     {
         CpuParallel.ForWorkers(p.Batch, (worker, start, end) =>
         {
-            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start));
+            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start), _wide);
             for (int n0 = start; n0 < end; n0 += s.Group)
             {
                 int images = Math.Min(s.Group, end - n0), tiles = images * p.TilesPerImage;
@@ -159,7 +165,7 @@ internal sealed unsafe class Winograd : IDisposable
         long size = Points * (long)o * c;
         CpuParallel.ForWorkers(p.Batch, (worker, start, end) =>
         {
-            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start));
+            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start), _wide);
             T* du = _workspace.Get<T>(worker, SlotKernelGradient, size);
             new Span<T>(du, (int)size).Clear();
             for (int n0 = start; n0 < end; n0 += s.Group)
@@ -215,7 +221,10 @@ internal sealed unsafe class Winograd : IDisposable
 
     /// <summary>Row stride of V and M: room for a vector's overrun past the last tile.</summary>
     private static long RowStride<T>(long tiles) where T : unmanaged =>
-        (tiles + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count + Vector<T>.Count;
+        (tiles + Lanes<T>() - 1) / Lanes<T>() * Lanes<T>() + Lanes<T>();
+
+    /// <summary>The widest vector the transforms may use, in elements: buffers are padded for its overrun.</summary>
+    private static int Lanes<T>() where T : unmanaged => Math.Max(Vector512<T>.Count, Vector<T>.Count);
 
     /// <summary>
     /// Distance between the 16 point matrices of V or M (rows x ld elements each), plus one cache line: the transforms
@@ -228,7 +237,14 @@ internal sealed unsafe class Winograd : IDisposable
     private static void TransformInput<T>(T* input, int images, in Plan p, in Scratch<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        if (s.Wide) TransformInput<T, Simd512<T>>(input, images, p, s);
+        else TransformInput<T, SimdNative<T>>(input, images, p, s);
+    }
+
+    private static void TransformInput<T, TV>(T* input, int images, in Plan p, in Scratch<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
+    {
+        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = TV.Count;
         long ld = s.Ld, point = s.VPoint;
         T* plane = s.Plane, v = s.V;
         for (int img = 0; img < images; img++)
@@ -243,32 +259,32 @@ internal sealed unsafe class Winograd : IDisposable
                     for (int j = 0; j < tilesX; j += step)
                     {
                         // Bᵀ d: the rows of the tile combined, for each of its four columns (E[j], O[j], E[j+1], O[j+1]).
-                        var (a0, a1, a2, a3) = RowsTransform(r0 + j, r1 + j, r2 + j, r3 + j);
-                        var (b0, b1, b2, b3) = RowsTransform(r0 + length + j, r1 + length + j, r2 + length + j, r3 + length + j);
-                        var (c0, c1, c2, c3) = RowsTransform(r0 + j + 1, r1 + j + 1, r2 + j + 1, r3 + j + 1);
-                        var (d0, d1, d2, d3) = RowsTransform(r0 + length + j + 1, r1 + length + j + 1, r2 + length + j + 1, r3 + length + j + 1);
+                        var (a0, a1, a2, a3) = RowsTransform<T, TV>(r0 + j, r1 + j, r2 + j, r3 + j);
+                        var (b0, b1, b2, b3) = RowsTransform<T, TV>(r0 + length + j, r1 + length + j, r2 + length + j, r3 + length + j);
+                        var (c0, c1, c2, c3) = RowsTransform<T, TV>(r0 + j + 1, r1 + j + 1, r2 + j + 1, r3 + j + 1);
+                        var (d0, d1, d2, d3) = RowsTransform<T, TV>(r0 + length + j + 1, r1 + length + j + 1, r2 + length + j + 1, r3 + length + j + 1);
                         // (Bᵀ d) B: the same combination across the columns, one row i of the result at a time.
                         T* dst = tileRow + j;
-                        StoreColumnsTransform(dst, point, a0, b0, c0, d0);
-                        StoreColumnsTransform(dst + 4 * point, point, a1, b1, c1, d1);
-                        StoreColumnsTransform(dst + 8 * point, point, a2, b2, c2, d2);
-                        StoreColumnsTransform(dst + 12 * point, point, a3, b3, c3, d3);
+                        StoreColumnsTransform<T, TV>(dst, point, a0, b0, c0, d0);
+                        StoreColumnsTransform<T, TV>(dst + 4 * point, point, a1, b1, c1, d1);
+                        StoreColumnsTransform<T, TV>(dst + 8 * point, point, a2, b2, c2, d2);
+                        StoreColumnsTransform<T, TV>(dst + 12 * point, point, a3, b3, c3, d3);
                     }
                 }
             }
     }
 
     /// <summary>Bᵀ applied down one column of four input rows: (d0 − d2, d1 + d2, d2 − d1, d1 − d3).</summary>
-    private static (Vector<T>, Vector<T>, Vector<T>, Vector<T>) RowsTransform<T>(T* d0, T* d1, T* d2, T* d3)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static (TV, TV, TV, TV) RowsTransform<T, TV>(T* d0, T* d1, T* d2, T* d3)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T>
     {
-        Vector<T> x0 = Vector.Load(d0), x1 = Vector.Load(d1), x2 = Vector.Load(d2), x3 = Vector.Load(d3);
+        TV x0 = TV.Load(d0), x1 = TV.Load(d1), x2 = TV.Load(d2), x3 = TV.Load(d3);
         return (x0 - x2, x1 + x2, x2 - x1, x1 - x3);
     }
 
     /// <summary>Row i of (Bᵀ d) B from columns (t0, t1, t2, t3) of Bᵀ d: points 4i .. 4i+3, <paramref name="point"/> apart.</summary>
-    private static void StoreColumnsTransform<T>(T* dst, long point, Vector<T> t0, Vector<T> t1, Vector<T> t2, Vector<T> t3)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void StoreColumnsTransform<T, TV>(T* dst, long point, TV t0, TV t1, TV t2, TV t3)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T>
     {
         (t0 - t2).Store(dst);
         (t1 + t2).Store(dst + point);
@@ -318,7 +334,14 @@ internal sealed unsafe class Winograd : IDisposable
     private static void TransformOutput<T>(int images, in Plan p, in Scratch<T> s, T* bias, bool relu, T* output)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        if (s.Wide) TransformOutput<T, Simd512<T>>(images, p, s, bias, relu, output);
+        else TransformOutput<T, SimdNative<T>>(images, p, s, bias, relu, output);
+    }
+
+    private static void TransformOutput<T, TV>(int images, in Plan p, in Scratch<T> s, T* bias, bool relu, T* output)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
+    {
+        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = TV.Count;
         long ld = s.Ld, point = s.MPoint;
         T* m = s.M, rows = s.Rows;
         T* even0 = rows, odd0 = rows + length, even1 = rows + 2 * length, odd1 = rows + 3 * length;
@@ -334,10 +357,10 @@ internal sealed unsafe class Winograd : IDisposable
                     {
                         // Aᵀ m: rows (m0 + m1 + m2) and (m1 − m2 − m3) of the tile, for each of its four columns.
                         T* src = tileRow + j;
-                        var (s00, s10) = OutputPair(src, src + 4 * point, src + 8 * point, src + 12 * point);
-                        var (s01, s11) = OutputPair(src + point, src + 5 * point, src + 9 * point, src + 13 * point);
-                        var (s02, s12) = OutputPair(src + 2 * point, src + 6 * point, src + 10 * point, src + 14 * point);
-                        var (s03, s13) = OutputPair(src + 3 * point, src + 7 * point, src + 11 * point, src + 15 * point);
+                        var (s00, s10) = OutputPair<T, TV>(src, src + 4 * point, src + 8 * point, src + 12 * point);
+                        var (s01, s11) = OutputPair<T, TV>(src + point, src + 5 * point, src + 9 * point, src + 13 * point);
+                        var (s02, s12) = OutputPair<T, TV>(src + 2 * point, src + 6 * point, src + 10 * point, src + 14 * point);
+                        var (s03, s13) = OutputPair<T, TV>(src + 3 * point, src + 7 * point, src + 11 * point, src + 15 * point);
                         // (Aᵀ m) A: the same combination across the columns gives output columns 2j and 2j + 1.
                         (s00 + s01 + s02).Store(even0 + j);
                         (s01 - s02 - s03).Store(odd0 + j);
@@ -359,8 +382,15 @@ internal sealed unsafe class Winograd : IDisposable
     private static void TransformOutputGradient<T>(T* dy, int images, in Plan p, in Scratch<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (s.Wide) TransformOutputGradient<T, Simd512<T>>(dy, images, p, s);
+        else TransformOutputGradient<T, SimdNative<T>>(dy, images, p, s);
+    }
+
+    private static void TransformOutputGradient<T, TV>(T* dy, int images, in Plan p, in Scratch<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
+    {
         var gradient = p with { InChannels = p.OutChannels, InHeight = p.OutHeight, InWidth = p.OutWidth, PadTop = 0, PadLeft = 0 };
-        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = Vector<T>.Count;
+        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = TV.Count;
         long point = s.MPoint;
         for (int img = 0; img < images; img++)
             for (int o = 0; o < p.OutChannels; o++)
@@ -372,20 +402,20 @@ internal sealed unsafe class Winograd : IDisposable
                     T* r0 = s.Plane + 2L * ty * 2 * length, r1 = r0 + 2 * length;
                     for (int j = 0; j < tilesX; j += step)
                     {
-                        Vector<T> e0 = Vector.Load(r0 + j), o0 = Vector.Load(r0 + length + j);
-                        Vector<T> e1 = Vector.Load(r1 + j), o1 = Vector.Load(r1 + length + j);
+                        TV e0 = TV.Load(r0 + j), o0 = TV.Load(r0 + length + j);
+                        TV e1 = TV.Load(r1 + j), o1 = TV.Load(r1 + length + j);
                         T* dst = tileRow + j;
-                        StoreGradientColumns(dst, point, e0, o0);
-                        StoreGradientColumns(dst + 4 * point, point, e0 + e1, o0 + o1);
-                        StoreGradientColumns(dst + 8 * point, point, e0 - e1, o0 - o1);
-                        StoreGradientColumns(dst + 12 * point, point, -e1, -o1);
+                        StoreGradientColumns<T, TV>(dst, point, e0, o0);
+                        StoreGradientColumns<T, TV>(dst + 4 * point, point, e0 + e1, o0 + o1);
+                        StoreGradientColumns<T, TV>(dst + 8 * point, point, e0 - e1, o0 - o1);
+                        StoreGradientColumns<T, TV>(dst + 12 * point, point, -e1, -o1);
                     }
                 }
             }
     }
 
-    private static void StoreGradientColumns<T>(T* dst, long point, Vector<T> z0, Vector<T> z1)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void StoreGradientColumns<T, TV>(T* dst, long point, TV z0, TV z1)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T>
     {
         z0.Store(dst);
         (z0 + z1).Store(dst + point);
@@ -393,11 +423,11 @@ internal sealed unsafe class Winograd : IDisposable
         (-z1).Store(dst + 3 * point);
     }
 
-    private static (Vector<T> First, Vector<T> Second) OutputPair<T>(T* m0, T* m1, T* m2, T* m3)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static (TV First, TV Second) OutputPair<T, TV>(T* m0, T* m1, T* m2, T* m3)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T>
     {
-        Vector<T> x1 = Vector.Load(m1), x2 = Vector.Load(m2);
-        return (Vector.Load(m0) + x1 + x2, x1 - x2 - Vector.Load(m3));
+        TV x1 = TV.Load(m1), x2 = TV.Load(m2);
+        return (TV.Load(m0) + x1 + x2, x1 - x2 - TV.Load(m3));
     }
 
     /// <summary>Interleaves the even and odd output columns into one output row, adding the bias (and ReLU).</summary>
@@ -421,16 +451,19 @@ internal sealed unsafe class Winograd : IDisposable
     }
 
     /// <summary>One core's buffers for a group of images: the transformed input V and product M ([16, rows, Ld] each, the
-    /// 16 point matrices <see cref="VPoint"/> / <see cref="MPoint"/> apart), the split input plane and output rows.</summary>
+    /// 16 point matrices <see cref="VPoint"/> / <see cref="MPoint"/> apart), the split input plane and output rows;
+    /// and whether the transforms use Vector512.</summary>
     private readonly struct Scratch<T> where T : unmanaged
     {
         public readonly int Group, Ld;
+        public readonly bool Wide;
         public readonly long VPoint, MPoint;
         public readonly T* V, M, Plane, Rows;
 
-        public Scratch(Workspace workspace, int worker, in Plan p, int group)
+        public Scratch(Workspace workspace, int worker, in Plan p, int group, bool wide)
         {
             Group = group;
+            Wide = wide;
             Ld = (int)RowStride<T>((long)group * p.TilesPerImage);
             VPoint = PointStride<T>(p.InChannels, Ld);
             MPoint = PointStride<T>(p.OutChannels, Ld);
@@ -455,6 +488,6 @@ internal sealed unsafe class Winograd : IDisposable
 
         /// <summary>Elements per even/odd column row: TilesX + 1 columns, rounded up for whole vectors read at j + 1.</summary>
         public int PlaneRowLength<T>() where T : unmanaged =>
-            (TilesX + Vector<T>.Count) / Vector<T>.Count * Vector<T>.Count + Vector<T>.Count;
+            (TilesX + Lanes<T>()) / Lanes<T>() * Lanes<T>() + Lanes<T>();
     }
 }
