@@ -11,7 +11,8 @@ namespace NativeCnn.Bench;
 /// its own, at the model's shapes (batch 64, training mode). Run one model's layers with e.g.
 /// <c>NATIVECNN_BENCH_MODELS=seed002 dotnet run -c Release --project bench -- --filter '*LayerBenchmarks*'</c>
 /// (all four models are about 130 layer cases), or <c>layer-profile</c> for a quick table of the same split inside
-/// real training steps.
+/// real training steps. <c>NATIVECNN_BENCH_DEVICES=cpu,cpu:im2col</c> runs every case on both CPU convolution
+/// algorithms (Winograd where it applies, and im2col everywhere) side by side.
 /// </summary>
 [Config(typeof(WideCaseColumn))]
 public class LayerBenchmarks
@@ -43,12 +44,20 @@ public class LayerBenchmarks
     [ParamsSource(nameof(Layers))]
     public string Case { get; set; } = "";
 
+    /// <summary>The devices to compare (NATIVECNN_BENCH_DEVICES, default cpu).</summary>
+    public static IEnumerable<string> Devices() =>
+        (Environment.GetEnvironmentVariable("NATIVECNN_BENCH_DEVICES") ?? "cpu").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The current device: a name for <c>--device</c>.</summary>
+    [ParamsSource(nameof(Devices))]
+    public string Device { get; set; } = "cpu";
+
     /// <summary>Builds the model, runs a step, and captures the layer's input and a random output gradient.</summary>
     [GlobalSetup]
     public void Setup()
     {
         var parts = Case.Split('/');
-        _fixture = new ModelFixture(parts[0], 64);
+        _fixture = new ModelFixture(parts[0], 64, Device);
         int index = _fixture.Model.Layers.Select((l, i) => (l, i)).First(p => p.l.Name == parts[1]).i;
         _layer = _fixture.Model.Layers[index];
         (_input, _outputGradient) = _fixture.LayerOperands(index);
