@@ -16,7 +16,7 @@ public class GpuCommandLineTests
     {
         var (code, output, error) = Cli.Run("devices");
         Assert.That(code, Is.EqualTo(0), error);
-        Assert.That(output, Does.Contain("cpu: ").And.Contain("-bit SIMD"));
+        Assert.That(output, Does.Contain("cpu: ").And.Contain("-bit SIMD").And.Contain("cpu:im2col: "));
         Assert.That(output, Does.Contain("cuda:"), "a CUDA line: devices or the reason there are none");
         bool haveOpenCl = OpenClDevice.TryEnumerate(out var devices, out _);
         if (haveOpenCl)

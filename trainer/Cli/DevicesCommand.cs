@@ -27,6 +27,7 @@ public static class DevicesCommand
     public static IEnumerable<string> Describe()
     {
         yield return $"cpu: {MachineInfo.Describe()}, {CpuDevice.SimdBits}-bit SIMD";
+        yield return "cpu:im2col: the same CPU with every convolution on im2col + GEMM (no Winograd), for comparisons";
 
         if (OpenClDevice.TryEnumerate(out var openCl, out string openClReason))
         {
