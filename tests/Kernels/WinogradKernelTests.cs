@@ -41,47 +41,41 @@ public unsafe class WinogradKernelTests
     private static void Check(int n, int c, int h, int w, int o, Padding padding, bool allowVector512)
     {
         var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, 1, 1, padding);
-        float[] x = RandomData.Floats(n * c * h * w, 21), k = RandomData.Floats(o * c * 9, 22), b = RandomData.Floats(o, 23);
-        float[] dy = RandomData.Floats(n * o * g.OutPixels, 24);
-        float[] y = new float[n * o * g.OutPixels], dx = new float[x.Length], dk = new float[k.Length];
-        using var winograd = new Winograd(allowVector512);
-        fixed (float* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx, pdk = dk)
-        {
-            winograd.Forward(px, pk, pb, py, g, relu: false);
-            winograd.BackwardData(pk, pdy, pdx, g);
-            winograd.BackwardKernel(px, pdy, pdk, g);
-        }
-
-        float[] expectedY = new float[y.Length], expectedDx = new float[x.Length], expectedDk = new float[k.Length];
-        ConvolutionReference.Forward<float>(x, k, b, expectedY, g);
-        ConvolutionReference.Backward<float>(x, k, dy, expectedDx, expectedDk, Span<float>.Empty, g);
-        RandomData.AssertClose(y, expectedY, 3e-5 * Math.Sqrt(c * 9), "forward");
-        RandomData.AssertClose(dx, expectedDx, 3e-5 * Math.Sqrt(o * 9), "backward data");
-        RandomData.AssertClose(dk, expectedDk, 3e-5 * Math.Sqrt(n * g.OutPixels), "backward kernel");
+        var r = Compare(g, RandomData.Floats, allowVector512);
+        RandomData.AssertClose(r.Y, r.ExpectedY, 3e-5 * Math.Sqrt(c * 9), "forward");
+        RandomData.AssertClose(r.Dx, r.ExpectedDx, 3e-5 * Math.Sqrt(o * 9), "backward data");
+        RandomData.AssertClose(r.Dk, r.ExpectedDk, 3e-5 * Math.Sqrt(n * g.OutPixels), "backward kernel");
     }
 
     [TestCase(2, 3, 7, 6, 4, Padding.Same)]
     [TestCase(3, 2, 9, 11, 5, Padding.Valid)]
     public void Forward_and_gradients_match_the_direct_reference_float64(int n, int c, int h, int w, int o, Padding padding)
     {
-        var g = Conv2DGeometry.Create(n, c, h, w, o, 3, 3, 1, 1, padding);
-        double[] x = RandomData.Doubles(n * c * h * w, 31), k = RandomData.Doubles(o * c * 9, 32), b = RandomData.Doubles(o, 33);
-        double[] dy = RandomData.Doubles(n * o * g.OutPixels, 34);
-        double[] y = new double[n * o * g.OutPixels], dx = new double[x.Length], dk = new double[k.Length];
-        using var winograd = new Winograd();
-        fixed (double* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx, pdk = dk)
-        {
-            winograd.Forward(px, pk, pb, py, g, relu: false);
-            winograd.BackwardData(pk, pdy, pdx, g);
-            winograd.BackwardKernel(px, pdy, pdk, g);
-        }
+        var r = Compare(Conv2DGeometry.Create(n, c, h, w, o, 3, 3, 1, 1, padding), RandomData.Doubles, allowVector512: true);
+        for (int i = 0; i < r.Y.Length; i++) Assert.That(r.Y[i], Is.EqualTo(r.ExpectedY[i]).Within(1e-12), $"forward element {i}");
+        for (int i = 0; i < r.Dx.Length; i++) Assert.That(r.Dx[i], Is.EqualTo(r.ExpectedDx[i]).Within(1e-12), $"backward data element {i}");
+        for (int i = 0; i < r.Dk.Length; i++) Assert.That(r.Dk[i], Is.EqualTo(r.ExpectedDk[i]).Within(1e-11), $"backward kernel element {i}");
+    }
 
-        double[] expectedY = new double[y.Length], expectedDx = new double[x.Length], expectedDk = new double[k.Length];
-        ConvolutionReference.Forward<double>(x, k, b, expectedY, g);
-        ConvolutionReference.Backward<double>(x, k, dy, expectedDx, expectedDk, Span<double>.Empty, g);
-        for (int i = 0; i < y.Length; i++) Assert.That(y[i], Is.EqualTo(expectedY[i]).Within(1e-12), $"forward element {i}");
-        for (int i = 0; i < dx.Length; i++) Assert.That(dx[i], Is.EqualTo(expectedDx[i]).Within(1e-12), $"backward data element {i}");
-        for (int i = 0; i < dk.Length; i++) Assert.That(dk[i], Is.EqualTo(expectedDk[i]).Within(1e-11), $"backward kernel element {i}");
+    /// <summary>Winograd's forward pass and both gradients on random data, next to the reference's.</summary>
+    private static (T[] Y, T[] ExpectedY, T[] Dx, T[] ExpectedDx, T[] Dk, T[] ExpectedDk) Compare<T>(Conv2DGeometry g, Func<int, int, T[]> random, bool allowVector512)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        int n = g.Batch, c = g.InChannels, o = g.OutChannels;
+        T[] x = random(n * c * g.InPixels, 21), k = random(o * c * 9, 22), b = random(o, 23), dy = random(n * o * g.OutPixels, 24);
+        T[] y = new T[n * o * g.OutPixels], dx = new T[x.Length], dk = new T[k.Length];
+        using (var winograd = new Winograd(allowVector512))
+            fixed (T* px = x, pk = k, pb = b, py = y, pdy = dy, pdx = dx, pdk = dk)
+            {
+                winograd.Forward(px, pk, pb, py, g, relu: false);
+                winograd.BackwardData(pk, pdy, pdx, g);
+                winograd.BackwardKernel(px, pdy, pdk, g);
+            }
+
+        T[] expectedY = new T[y.Length], expectedDx = new T[x.Length], expectedDk = new T[k.Length];
+        ConvolutionReference.Forward<T>(x, k, b, expectedY, g);
+        ConvolutionReference.Backward<T>(x, k, dy, expectedDx, expectedDk, Span<T>.Empty, g);
+        return (y, expectedY, dx, expectedDx, dk, expectedDk);
     }
 
     [Test]

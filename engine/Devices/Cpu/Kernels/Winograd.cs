@@ -137,17 +137,24 @@ internal sealed unsafe class Winograd : IDisposable
     private void Run<T>(T* input, T* u, T* bias, T* output, Plan p, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (_wide) Run<T, Simd512<T>>(input, u, bias, output, p, relu);
+        else Run<T, SimdNative<T>>(input, u, bias, output, p, relu);
+    }
+
+    private void Run<T, TV>(T* input, T* u, T* bias, T* output, Plan p, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
+    {
         CpuParallel.ForWorkers(p.Batch, (worker, start, end) =>
         {
-            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start), _wide);
+            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start));
             for (int n0 = start; n0 < end; n0 += s.Group)
             {
                 int images = Math.Min(s.Group, end - n0), tiles = images * p.TilesPerImage;
-                TransformInput(input + (long)n0 * p.InChannels * p.InHeight * p.InWidth, images, p, s);
+                TransformInput<T, TV>(input + (long)n0 * p.InChannels * p.InHeight * p.InWidth, images, p, s);
                 for (int xi = 0; xi < Points; xi++)
                     Gemm.Multiply(false, false, p.OutChannels, tiles, p.InChannels, T.One, u + (long)xi * p.OutChannels * p.InChannels, p.InChannels,
                         s.V + xi * s.VPoint, s.Ld, T.Zero, s.M + xi * s.MPoint, s.Ld, maxThreads: 1);
-                TransformOutput(images, p, s, bias, relu, output + (long)n0 * p.OutChannels * p.OutHeight * p.OutWidth);
+                TransformOutput<T, TV>(images, p, s, bias, relu, output + (long)n0 * p.OutChannels * p.OutHeight * p.OutWidth);
             }
         });
     }
@@ -160,19 +167,26 @@ internal sealed unsafe class Winograd : IDisposable
     public void BackwardKernel<T>(T* x, T* dy, T* dKernel, in Conv2DGeometry g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (_wide) BackwardKernel<T, Simd512<T>>(x, dy, dKernel, g);
+        else BackwardKernel<T, SimdNative<T>>(x, dy, dKernel, g);
+    }
+
+    private void BackwardKernel<T, TV>(T* x, T* dy, T* dKernel, Conv2DGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
+    {
         var p = new Plan(g.Batch, g.InChannels, g.InHeight, g.InWidth, g.OutChannels, g.OutHeight, g.OutWidth, g.PadTop, g.PadLeft);
         int o = g.OutChannels, c = g.InChannels, workers = Math.Clamp(g.Batch, 1, CpuParallel.Workers);
         long size = Points * (long)o * c;
         CpuParallel.ForWorkers(p.Batch, (worker, start, end) =>
         {
-            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start), _wide);
+            var s = new Scratch<T>(_workspace, worker, p, GroupSize(p, end - start));
             T* du = _workspace.Get<T>(worker, SlotKernelGradient, size);
             new Span<T>(du, (int)size).Clear();
             for (int n0 = start; n0 < end; n0 += s.Group)
             {
                 int images = Math.Min(s.Group, end - n0), tiles = images * p.TilesPerImage;
-                TransformInput(x + (long)n0 * c * p.InHeight * p.InWidth, images, p, s);
-                TransformOutputGradient(dy + (long)n0 * o * p.OutHeight * p.OutWidth, images, p, s);
+                TransformInput<T, TV>(x + (long)n0 * c * p.InHeight * p.InWidth, images, p, s);
+                TransformOutputGradient<T, TV>(dy + (long)n0 * o * p.OutHeight * p.OutWidth, images, p, s);
                 for (int xi = 0; xi < Points; xi++)
                     Gemm.Multiply(false, true, o, c, tiles, T.One, s.M + xi * s.MPoint, s.Ld, s.V + xi * s.VPoint, s.Ld,
                         T.One, du + xi * (long)o * c, c, maxThreads: 1);
@@ -234,13 +248,6 @@ internal sealed unsafe class Winograd : IDisposable
     private static long PointStride<T>(int rows, long ld) where T : unmanaged => rows * ld + 64 / sizeof(T);
 
     /// <summary>V[ξ, c, tile] = (Bᵀ d B)[ξ] for every 4x4 input tile d of the group's images (zero outside them).</summary>
-    private static void TransformInput<T>(T* input, int images, in Plan p, in Scratch<T> s)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (s.Wide) TransformInput<T, Simd512<T>>(input, images, p, s);
-        else TransformInput<T, SimdNative<T>>(input, images, p, s);
-    }
-
     private static void TransformInput<T, TV>(T* input, int images, in Plan p, in Scratch<T> s)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
@@ -331,13 +338,6 @@ internal sealed unsafe class Winograd : IDisposable
     }
 
     /// <summary>Y = Aᵀ m A (+ bias, ReLU) for every tile of the group, written into [images, O, OH, OW].</summary>
-    private static void TransformOutput<T>(int images, in Plan p, in Scratch<T> s, T* bias, bool relu, T* output)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (s.Wide) TransformOutput<T, Simd512<T>>(images, p, s, bias, relu, output);
-        else TransformOutput<T, SimdNative<T>>(images, p, s, bias, relu, output);
-    }
-
     private static void TransformOutput<T, TV>(int images, in Plan p, in Scratch<T> s, T* bias, bool relu, T* output)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
@@ -376,16 +376,9 @@ internal sealed unsafe class Winograd : IDisposable
 
     /// <summary>
     /// dM[ξ, o, tile] = (A dY Aᵀ)[ξ] for every 2x2 tile of the output gradient (zero past the output's edge): the
-    /// adjoint of <see cref="TransformOutput{T}"/>. With z = A dY (rows dy0, dy0 + dy1, dy0 − dy1, −dy1), row i of
+    /// adjoint of <see cref="TransformOutput{T, TV}"/>. With z = A dY (rows dy0, dy0 + dy1, dy0 − dy1, −dy1), row i of
     /// dM is (z_i0, z_i0 + z_i1, z_i0 − z_i1, −z_i1).
     /// </summary>
-    private static void TransformOutputGradient<T>(T* dy, int images, in Plan p, in Scratch<T> s)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (s.Wide) TransformOutputGradient<T, Simd512<T>>(dy, images, p, s);
-        else TransformOutputGradient<T, SimdNative<T>>(dy, images, p, s);
-    }
-
     private static void TransformOutputGradient<T, TV>(T* dy, int images, in Plan p, in Scratch<T> s)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
@@ -451,19 +444,16 @@ internal sealed unsafe class Winograd : IDisposable
     }
 
     /// <summary>One core's buffers for a group of images: the transformed input V and product M ([16, rows, Ld] each, the
-    /// 16 point matrices <see cref="VPoint"/> / <see cref="MPoint"/> apart), the split input plane and output rows;
-    /// and whether the transforms use Vector512.</summary>
+    /// 16 point matrices <see cref="VPoint"/> / <see cref="MPoint"/> apart), the split input plane and output rows.</summary>
     private readonly struct Scratch<T> where T : unmanaged
     {
         public readonly int Group, Ld;
-        public readonly bool Wide;
         public readonly long VPoint, MPoint;
         public readonly T* V, M, Plane, Rows;
 
-        public Scratch(Workspace workspace, int worker, in Plan p, int group, bool wide)
+        public Scratch(Workspace workspace, int worker, in Plan p, int group)
         {
             Group = group;
-            Wide = wide;
             Ld = (int)RowStride<T>((long)group * p.TilesPerImage);
             VPoint = PointStride<T>(p.InChannels, Ld);
             MPoint = PointStride<T>(p.OutChannels, Ld);
