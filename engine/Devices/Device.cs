@@ -101,20 +101,23 @@ public abstract class Device : IDisposable
     /// μ = mean, σ² = biased variance over N*S values; y = γ (x - μ)/√(σ² + ε) + β.
     /// Writes batchMean = μ and batchInvStd = 1/√(σ² + ε) for the backward pass, and updates
     /// moving = momentum * moving + (1 - momentum) * batch for mean and variance (Keras).
+    /// With <paramref name="relu"/>, y = max(that, 0): a following Activation("relu") fused in, saving a pass.
     /// </summary>
     public abstract void BatchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
-        double momentum, double epsilon, Tensor y, Tensor batchMean, Tensor batchInvStd);
+        double momentum, double epsilon, Tensor y, Tensor batchMean, Tensor batchInvStd, bool relu = false);
 
-    /// <summary>Batch normalisation at inference: y = γ (x - moving mean)/√(moving variance + ε) + β, x viewed as [N, C, S].</summary>
+    /// <summary>Batch normalisation at inference: y = γ (x - moving mean)/√(moving variance + ε) + β, x viewed as [N, C, S];
+    /// then max(y, 0) with <paramref name="relu"/>.</summary>
     public abstract void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
-        double epsilon, Tensor y);
+        double epsilon, Tensor y, bool relu = false);
 
     /// <summary>
     /// Gradients of <see cref="BatchNormTraining"/> with x̂ = (x - μ) σ⁻¹ and M = N*S:
     /// dβ = Σ dy; dγ = Σ dy x̂; dx = γ σ⁻¹ / M (M dy - dβ - x̂ dγ).
+    /// With <paramref name="reluOutput"/> (the fused ReLU's output y), dy is first masked by [y &gt; 0], in place.
     /// </summary>
     public abstract void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor batchMean, Tensor batchInvStd,
-        Tensor dx, Tensor dGamma, Tensor dBeta);
+        Tensor dx, Tensor dGamma, Tensor dBeta, Tensor? reluOutput = null);
 
     /// <summary>Max pooling: y = max over each window of x; argmax [N, C, OH, OW] (Int32) records the flat H*W index of the winner (first on ties).</summary>
     public abstract void MaxPoolForward(Tensor x, Tensor y, Tensor argmax, in Pool2DGeometry g);

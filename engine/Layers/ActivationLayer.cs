@@ -21,9 +21,9 @@ public sealed class ActivationLayer : Layer
     internal bool EmitLogits { get; set; }
 
     /// <summary>
-    /// Set by the model when the layer before is a linear Conv2D: the convolution applies this ReLU as it writes its
-    /// output (see <see cref="Conv2D.AbsorbsRelu"/>) and also folds in its gradient, so this layer passes both
-    /// directions through untouched.
+    /// Set by the model when the layer before is a linear Conv2D or a BatchNormalization: that layer applies this ReLU
+    /// as it writes its output (see <see cref="Conv2D.AbsorbsRelu"/>, <see cref="BatchNormalization.AbsorbsRelu"/>) and
+    /// also folds in its gradient, so this layer passes both directions through untouched.
     /// </summary>
     internal bool AbsorbedByPrevious { get; set; }
 

@@ -34,6 +34,10 @@ public sealed class BatchNormalization : Layer
     /// <inheritdoc/>
     public override string TypeName => "BatchNormalization";
 
+    /// <summary>Set by the model when an Activation("relu") layer follows: that ReLU is applied here, fused (see
+    /// <see cref="ActivationLayer.AbsorbedByPrevious"/>).</summary>
+    internal bool AbsorbsRelu { get; set; }
+
     /// <inheritdoc/>
     protected override int[] OnBuild(int[] inputShape, Initializers.WeightInitializer init)
     {
@@ -61,9 +65,9 @@ public sealed class BatchNormalization : Layer
         var y = Reuse(ref _output, x.Dim(0), OutputShape);
         if (context.Training)
             Device.BatchNormTraining(x, _gamma.Value, _beta.Value, _movingMean.Value, _movingVariance.Value,
-                Momentum, Epsilon, y, _batchMean!, _batchInvStd!);
+                Momentum, Epsilon, y, _batchMean!, _batchInvStd!, AbsorbsRelu);
         else
-            Device.BatchNormInference(x, _gamma.Value, _beta.Value, _movingMean.Value, _movingVariance.Value, Epsilon, y);
+            Device.BatchNormInference(x, _gamma.Value, _beta.Value, _movingMean.Value, _movingVariance.Value, Epsilon, y, AbsorbsRelu);
         return y;
     }
 
@@ -73,7 +77,8 @@ public sealed class BatchNormalization : Layer
         var x = _input ?? throw new InvalidOperationException($"layer {Name}: Backward before Forward");
         // The input gradient is needed to get the parameter gradients anyway (they share the sums).
         var dx = Reuse(ref _inputGradient, x.Dim(0), InputShape);
-        Device.BatchNormBackward(x, dy, _gamma.Value, _batchMean!, _batchInvStd!, dx, _gamma.Gradient!, _beta.Gradient!);
+        Device.BatchNormBackward(x, dy, _gamma.Value, _batchMean!, _batchInvStd!, dx, _gamma.Gradient!, _beta.Gradient!,
+            AbsorbsRelu ? _output : null);
         return needInputGradient ? dx : null;
     }
 }

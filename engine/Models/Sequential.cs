@@ -77,15 +77,17 @@ public sealed class Sequential : IDisposable
             case Dense d: d.EmitLogits = true; break;
             case ActivationLayer a: a.EmitLogits = true; break;
         }
-        // Conv2D -> Activation("relu") (Keras' separate-activation style): the convolution applies the ReLU while it
-        // writes its output, saving the activation layer's pass and buffer in both directions.
+        // Conv2D -> Activation("relu") and BatchNormalization -> Activation("relu") (Keras' separate-activation style):
+        // the layer before applies the ReLU while it writes its output, saving the activation layer's pass and buffer
+        // in both directions.
         for (int i = 0; i + 1 < layers.Length; i++)
-            if (layers[i] is Conv2D { Activation: ActivationFunction.Linear } conv
-                && layers[i + 1] is ActivationLayer { Function: ActivationFunction.Relu } relu)
-            {
-                conv.AbsorbsRelu = true;
-                relu.AbsorbedByPrevious = true;
-            }
+        {
+            if (layers[i + 1] is not ActivationLayer { Function: ActivationFunction.Relu } relu) continue;
+            if (layers[i] is Conv2D { Activation: ActivationFunction.Linear } conv) conv.AbsorbsRelu = true;
+            else if (layers[i] is BatchNormalization norm) norm.AbsorbsRelu = true;
+            else continue;
+            relu.AbsorbedByPrevious = true;
+        }
         return new Sequential(spec, device, dtype, layers);
     }
 

@@ -22,7 +22,8 @@ public class ModelGradientTests
             { "type": "Dense", "units": 3, "activation": "softmax" } ] }
         """;
 
-    // Keras' separate-activation style: the model fuses each Conv2D -> Activation("relu") pair into the convolution.
+    // Keras' separate-activation style: the model fuses each Conv2D -> Activation("relu") pair into the convolution
+    // (and, in Architecture above, each BatchNormalization -> Activation("relu") pair into the normalisation).
     private const string SeparateActivations = """
         { "name": "tiny-separate", "input_shape": [9, 7, 2], "classes": ["a", "b", "c"],
           "layers": [

@@ -7,8 +7,10 @@ namespace NativeCnn.Tests.Gpu;
 public class GpuBatchNormTests(string backend) : GpuTestBase(backend)
 {
     // (N, C, S): dense features (S = 1), odd conv planes, a 48x48 plane, and more values per channel than a work-group.
-    [TestCase(5, 3, 1), TestCase(64, 7, 1), TestCase(3, 4, 35), TestCase(2, 3, 17), TestCase(3, 2, 2304), TestCase(1, 5, 9)]
-    public void Training_inference_and_backward_match_the_cpu(int n, int c, int s)
+    // With relu, a fused ReLU after the normalisation.
+    [TestCase(5, 3, 1, false), TestCase(64, 7, 1, false), TestCase(3, 4, 35, false), TestCase(2, 3, 17, false), TestCase(3, 2, 2304, false), TestCase(1, 5, 9, false)]
+    [TestCase(64, 7, 1, true), TestCase(3, 4, 35, true), TestCase(3, 2, 2304, true)]
+    public void Training_inference_and_backward_match_the_cpu(int n, int c, int s, bool relu)
     {
         // Offset and scaled inputs, so a one-pass variance would visibly lose precision.
         float[] x = RandomData.Floats(n * c * s, 1).Select(v => 3 + 2 * v).ToArray(), dy = RandomData.Floats(n * c * s, 2);
@@ -26,19 +28,19 @@ public class GpuBatchNormTests(string backend) : GpuTestBase(backend)
             var (gbm, cbm) = Empty("batch mean", c); var (gbi, cbi) = Empty("batch inv std", c);
             var (gdg, cdg) = Empty("dGamma", c); var (gdb, cdb) = Empty("dBeta", c);
 
-            Gpu.BatchNormTraining(gx, gg, gb, gmm, gmv, 0.99, 1e-3, gy, gbm, gbi);
-            Cpu.BatchNormTraining(cx, cg, cb, cmm, cmv, 0.99, 1e-3, cy, cbm, cbi);
+            Gpu.BatchNormTraining(gx, gg, gb, gmm, gmv, 0.99, 1e-3, gy, gbm, gbi, relu);
+            Cpu.BatchNormTraining(cx, cg, cb, cmm, cmv, 0.99, 1e-3, cy, cbm, cbi, relu);
             foreach (string name in new[] { "y", "batch mean", "batch inv std", "moving mean", "moving variance" })
                 AssertMatches(tensors[name].Gpu, tensors[name].Cpu, 2e-5, name);
 
-            Gpu.BatchNormBackward(gx, gdy, gg, gbm, gbi, gdx, gdg, gdb);
-            Cpu.BatchNormBackward(cx, cdy, cg, cbm, cbi, cdx, cdg, cdb);
+            Gpu.BatchNormBackward(gx, gdy, gg, gbm, gbi, gdx, gdg, gdb, relu ? gy : null);
+            Cpu.BatchNormBackward(cx, cdy, cg, cbm, cbi, cdx, cdg, cdb, relu ? cy : null);
             AssertMatches(gdx, cdx, 1e-4, "dx");
             AssertMatches(gdg, cdg, 1e-4, "dGamma");
             AssertMatches(gdb, cdb, 1e-4, "dBeta");
 
-            Gpu.BatchNormInference(gx, gg, gb, gmm, gmv, 1e-3, gy);
-            Cpu.BatchNormInference(cx, cg, cb, cmm, cmv, 1e-3, cy);
+            Gpu.BatchNormInference(gx, gg, gb, gmm, gmv, 1e-3, gy, relu);
+            Cpu.BatchNormInference(cx, cg, cb, cmm, cmv, 1e-3, cy, relu);
             AssertMatches(gy, cy, 1e-5, "inference y");
         }
         finally

@@ -65,9 +65,11 @@ public class ElementwiseKernelTests
         RandomData.AssertClose(tp.AsSpan<float>(), ep, 1e-6, "sgd");
     }
 
-    // (N, C, S): per-feature (S = 1), odd spatial sizes, and a large plane.
-    [TestCase(5, 3, 1), TestCase(3, 4, 35), TestCase(2, 3, 17), TestCase(7, 2, 2304)]
-    public void Batch_norm_matches_the_scalar_reference(int n, int c, int s)
+    // (N, C, S): per-feature (S = 1), odd spatial sizes, and a large plane; then with a fused ReLU (its output clipped,
+    // its gradient masked by the output it produced).
+    [TestCase(5, 3, 1, false), TestCase(3, 4, 35, false), TestCase(2, 3, 17, false), TestCase(7, 2, 2304, false)]
+    [TestCase(5, 3, 1, true), TestCase(3, 4, 35, true), TestCase(7, 2, 2304, true)]
+    public void Batch_norm_matches_the_scalar_reference(int n, int c, int s, bool relu)
     {
         float[] x = RandomData.Floats(n * c * s, 1).Select(v => 3 + 2 * v).ToArray(), dy = RandomData.Floats(n * c * s, 2);
         float[] gamma = RandomData.Floats(c, 3), beta = RandomData.Floats(c, 4);
@@ -78,18 +80,31 @@ public class ElementwiseKernelTests
         using var ty = Device.Allocate(DType.Float32, n, c, s); using var tdx = Device.Allocate(DType.Float32, n, c, s);
         using var bm = Device.Allocate(DType.Float32, c); using var bi = Device.Allocate(DType.Float32, c);
         using var dg = Device.Allocate(DType.Float32, c); using var db = Device.Allocate(DType.Float32, c);
-        Device.BatchNormTraining(tx, tg, tb, mm, mv, 0.99, 1e-3, ty, bm, bi);
-        Device.BatchNormBackward(tx, tdy, tg, bm, bi, tdx, dg, db);
+        Device.BatchNormTraining(tx, tg, tb, mm, mv, 0.99, 1e-3, ty, bm, bi, relu);
+        Device.BatchNormBackward(tx, tdy, tg, bm, bi, tdx, dg, db, relu ? ty : null);
 
         float[] ey = new float[x.Length], mean = new float[c], variance = new float[c], edx = new float[x.Length], edg = new float[c], edb = new float[c];
         BatchNormReference.Training<float>(x, gamma, beta, 1e-3f, ey, mean, variance, n, c, s);
+        float[] y = ty.AsSpan<float>().ToArray();
+        if (relu)
+        {
+            ey = ey.Select(v => Math.Max(v, 0f)).ToArray();
+            dy = dy.Select((v, i) => y[i] > 0 ? v : 0f).ToArray();
+            Assert.That(y.Count(v => v == 0), Is.InRange(1, y.Length - 1), "some outputs are clipped, not all");
+        }
         BatchNormReference.Backward<float>(x, dy, gamma, mean, variance, 1e-3f, edx, edg, edb, n, c, s);
-        RandomData.AssertClose(ty.AsSpan<float>(), ey, 1e-4, "normalised output");
+        RandomData.AssertClose(y, ey, 1e-4, "normalised output");
         RandomData.AssertClose(tdx.AsSpan<float>(), edx, 1e-4, "input gradient");
         RandomData.AssertClose(dg.AsSpan<float>(), edg, 1e-3, "gamma gradient");
         RandomData.AssertClose(db.AsSpan<float>(), edb, 1e-3, "beta gradient");
         RandomData.AssertClose(mm.AsSpan<float>(), mean.Select(v => 0.01f * v).ToArray(), 1e-5, "moving mean");
         RandomData.AssertClose(mv.AsSpan<float>(), variance.Select(v => 0.01f * v).ToArray(), 1e-5, "moving variance");
+
+        // Inference with the moving averages: the fused ReLU clips exactly what the plain normalisation writes.
+        Device.BatchNormInference(tx, tg, tb, mm, mv, 1e-3, ty);
+        float[] plain = ty.AsSpan<float>().ToArray();
+        Device.BatchNormInference(tx, tg, tb, mm, mv, 1e-3, ty, relu);
+        RandomData.AssertClose(ty.AsSpan<float>(), relu ? plain.Select(v => Math.Max(v, 0f)).ToArray() : plain, 0, "inference");
     }
 
     // (rows, features): vector tails on both sides of 16 floats.

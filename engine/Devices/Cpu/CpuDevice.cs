@@ -133,35 +133,39 @@ public sealed unsafe class CpuDevice : Device
 
     /// <inheritdoc/>
     public override void BatchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
-        double momentum, double epsilon, Tensor y, Tensor batchMean, Tensor batchInvStd)
+        double momentum, double epsilon, Tensor y, Tensor batchMean, Tensor batchInvStd, bool relu = false)
     {
         var (n, c, s) = ChannelView(x);
         if (IsDouble(x))
             BatchNorm.Training(P<double>(x), P<double>(gamma), P<double>(beta), P<double>(movingMean), P<double>(movingVariance),
-                momentum, epsilon, P<double>(y), P<double>(batchMean), P<double>(batchInvStd), n, c, s);
+                momentum, epsilon, P<double>(y), P<double>(batchMean), P<double>(batchInvStd), n, c, s, relu);
         else
             BatchNorm.Training(P<float>(x), P<float>(gamma), P<float>(beta), P<float>(movingMean), P<float>(movingVariance),
-                (float)momentum, (float)epsilon, P<float>(y), P<float>(batchMean), P<float>(batchInvStd), n, c, s);
+                (float)momentum, (float)epsilon, P<float>(y), P<float>(batchMean), P<float>(batchInvStd), n, c, s, relu);
     }
 
     /// <inheritdoc/>
-    public override void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance, double epsilon, Tensor y)
+    public override void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance, double epsilon, Tensor y,
+        bool relu = false)
     {
         var (n, c, s) = ChannelView(x);
         if (IsDouble(x))
-            BatchNorm.Inference(P<double>(x), P<double>(gamma), P<double>(beta), P<double>(movingMean), P<double>(movingVariance), epsilon, P<double>(y), n, c, s);
+            BatchNorm.Inference(P<double>(x), P<double>(gamma), P<double>(beta), P<double>(movingMean), P<double>(movingVariance), epsilon, P<double>(y), n, c, s, relu);
         else
-            BatchNorm.Inference(P<float>(x), P<float>(gamma), P<float>(beta), P<float>(movingMean), P<float>(movingVariance), (float)epsilon, P<float>(y), n, c, s);
+            BatchNorm.Inference(P<float>(x), P<float>(gamma), P<float>(beta), P<float>(movingMean), P<float>(movingVariance), (float)epsilon, P<float>(y), n, c, s, relu);
     }
 
     /// <inheritdoc/>
-    public override void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor batchMean, Tensor batchInvStd, Tensor dx, Tensor dGamma, Tensor dBeta)
+    public override void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor batchMean, Tensor batchInvStd, Tensor dx, Tensor dGamma, Tensor dBeta,
+        Tensor? reluOutput = null)
     {
         var (n, c, s) = ChannelView(x);
         if (IsDouble(x))
-            BatchNorm.Backward(P<double>(x), P<double>(dy), P<double>(gamma), P<double>(batchMean), P<double>(batchInvStd), P<double>(dx), P<double>(dGamma), P<double>(dBeta), n, c, s);
+            BatchNorm.Backward(P<double>(x), P<double>(dy), P<double>(gamma), P<double>(batchMean), P<double>(batchInvStd), P<double>(dx), P<double>(dGamma), P<double>(dBeta), n, c, s,
+                POrNull<double>(reluOutput));
         else
-            BatchNorm.Backward(P<float>(x), P<float>(dy), P<float>(gamma), P<float>(batchMean), P<float>(batchInvStd), P<float>(dx), P<float>(dGamma), P<float>(dBeta), n, c, s);
+            BatchNorm.Backward(P<float>(x), P<float>(dy), P<float>(gamma), P<float>(batchMean), P<float>(batchInvStd), P<float>(dx), P<float>(dGamma), P<float>(dBeta), n, c, s,
+                POrNull<float>(reluOutput));
     }
 
     /// <inheritdoc/>

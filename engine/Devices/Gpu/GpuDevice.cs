@@ -308,26 +308,31 @@ public abstract unsafe class GpuDevice : Device
 
     /// <inheritdoc/>
     public override void BatchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance,
-        double momentum, double epsilon, Tensor y, Tensor batchMean, Tensor batchInvStd)
+        double momentum, double epsilon, Tensor y, Tensor batchMean, Tensor batchInvStd, bool relu = false)
     {
         DType dtype = Real(x);
         var (n, c, s) = ChannelView(x);
         LaunchGroups(dtype, "batchnorm_training", c, B(x), B(gamma), B(beta), B(movingMean), B(movingVariance),
             R(dtype, momentum), R(dtype, epsilon), B(y), B(batchMean), B(batchInvStd), I(n), I(c), I(s));
+        if (relu) ReluForward(y, y);
     }
 
     /// <inheritdoc/>
-    public override void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance, double epsilon, Tensor y)
+    public override void BatchNormInference(Tensor x, Tensor gamma, Tensor beta, Tensor movingMean, Tensor movingVariance, double epsilon, Tensor y,
+        bool relu = false)
     {
         DType dtype = Real(x);
         var (_, c, s) = ChannelView(x);
         LaunchItems(dtype, "batchnorm_inference", x.Length, B(x), B(gamma), B(beta), B(movingMean), B(movingVariance),
             R(dtype, epsilon), B(y), I(c), I(s), I(x.Length));
+        if (relu) ReluForward(y, y);
     }
 
     /// <inheritdoc/>
-    public override void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor batchMean, Tensor batchInvStd, Tensor dx, Tensor dGamma, Tensor dBeta)
+    public override void BatchNormBackward(Tensor x, Tensor dy, Tensor gamma, Tensor batchMean, Tensor batchInvStd, Tensor dx, Tensor dGamma, Tensor dBeta,
+        Tensor? reluOutput = null)
     {
+        if (reluOutput != null) ReluBackward(reluOutput, dy, dy);
         DType dtype = Real(x);
         var (n, c, s) = ChannelView(x);
         LaunchGroups(dtype, "batchnorm_backward", c, B(x), B(dy), B(gamma), B(batchMean), B(batchInvStd),

@@ -14,7 +14,7 @@ namespace NativeCnn.Engine.Devices.Cpu.Kernels;
 internal static unsafe class BatchNorm
 {
     public static void Training<T>(T* x, T* gamma, T* beta, T* movingMean, T* movingVariance, T momentum, T epsilon,
-        T* y, T* batchMean, T* batchInvStd, int n, int c, int s) where T : unmanaged, IFloatingPointIeee754<T>
+        T* y, T* batchMean, T* batchInvStd, int n, int c, int s, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T count = T.CreateChecked((long)n * s);
         CpuParallel.For(c, 1, (c0, c1) =>
@@ -35,26 +35,28 @@ internal static unsafe class BatchNorm
                 movingMean[ch] = momentum * movingMean[ch] + (T.One - momentum) * mean;
                 movingVariance[ch] = momentum * movingVariance[ch] + (T.One - momentum) * variance;
                 T scale = gamma[ch] * invStd, shift = beta[ch] - mean * scale;
-                for (int i = 0; i < n; i++) ScaleShift(Row(x, i, ch, c, s), Row(y, i, ch, c, s), s, scale, shift);
+                for (int i = 0; i < n; i++) ScaleShift(Row(x, i, ch, c, s), Row(y, i, ch, c, s), s, scale, shift, relu);
             }
         });
     }
 
     public static void Inference<T>(T* x, T* gamma, T* beta, T* movingMean, T* movingVariance, T epsilon,
-        T* y, int n, int c, int s) where T : unmanaged, IFloatingPointIeee754<T>
+        T* y, int n, int c, int s, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
         CpuParallel.For(c, 1, (c0, c1) =>
         {
             for (int ch = c0; ch < c1; ch++)
             {
                 T scale = gamma[ch] / T.Sqrt(movingVariance[ch] + epsilon), shift = beta[ch] - movingMean[ch] * scale;
-                for (int i = 0; i < n; i++) ScaleShift(Row(x, i, ch, c, s), Row(y, i, ch, c, s), s, scale, shift);
+                for (int i = 0; i < n; i++) ScaleShift(Row(x, i, ch, c, s), Row(y, i, ch, c, s), s, scale, shift, relu);
             }
         });
     }
 
+    /// <summary>Gradients of <see cref="Training{T}"/>; with <paramref name="reluOutput"/> (the fused ReLU's output),
+    /// each row of dy is first masked by [y &gt; 0] in place, while it is in L1 for the sums that follow.</summary>
     public static void Backward<T>(T* x, T* dy, T* gamma, T* batchMean, T* batchInvStd, T* dx, T* dGamma, T* dBeta,
-        int n, int c, int s) where T : unmanaged, IFloatingPointIeee754<T>
+        int n, int c, int s, T* reluOutput) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T count = T.CreateChecked((long)n * s);
         CpuParallel.For(c, 1, (c0, c1) =>
@@ -65,6 +67,7 @@ internal static unsafe class BatchNorm
                 T sumDy = T.Zero, sumDyXhat = T.Zero;
                 for (int i = 0; i < n; i++)
                 {
+                    if (reluOutput != null) VectorLoop.MapRange<T, ReluGradientOp<T>>(Row(reluOutput, i, ch, c, s), Row(dy, i, ch, c, s), Row(dy, i, ch, c, s), s);
                     sumDy += VectorLoop.Sum(Row(dy, i, ch, c, s), s);
                     sumDyXhat += DotCentered(Row(dy, i, ch, c, s), Row(x, i, ch, c, s), s, mean);
                 }
@@ -110,14 +113,18 @@ internal static unsafe class BatchNorm
         return total;
     }
 
-    private static void ScaleShift<T>(T* x, T* y, int s, T scale, T shift) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>y = x · scale + shift, then max(y, 0) when <paramref name="relu"/> (−∞ as the floor otherwise, so one loop
+    /// serves both).</summary>
+    private static void ScaleShift<T>(T* x, T* y, int s, T scale, T shift, bool relu) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int j = 0;
+        T floor = relu ? T.Zero : T.NegativeInfinity;
         var vs = Vector512.Create(scale);
         var vb = Vector512.Create(shift);
+        var vf = Vector512.Create(floor);
         for (; j <= s - Vector512<T>.Count; j += Vector512<T>.Count)
-            Vector512.Store(VectorMath.Fma(Vector512.Load(x + j), vs, vb), y + j);
-        for (; j < s; j++) y[j] = x[j] * scale + shift;
+            Vector512.Store(Vector512.Max(VectorMath.Fma(Vector512.Load(x + j), vs, vb), vf), y + j);
+        for (; j < s; j++) y[j] = T.Max(x[j] * scale + shift, floor);
     }
 
     private static void Combine<T>(T* dy, T* x, T* dx, int s, T a, T b, T mean, T d) where T : unmanaged, IFloatingPointIeee754<T>
