@@ -28,10 +28,10 @@ namespace NativeCnn.Engine.Devices.Cpu.Kernels;
 /// </para>
 /// <para>
 /// Layout: tiles are numbered image by image, row by row. The transforms run along tile rows with the widest vector
-/// the CPU runs natively (<see cref="ISimdVector{TSelf, T}"/>): the input rows are first split into even and odd columns, so the four columns a tile needs
-/// (2j, 2j+1, 2j+2, 2j+3) are the vectors E[j], O[j], E[j+1], O[j+1] for j running over the tiles. A vector that runs
-/// past the last tile of a row writes into slots that a later row (or the row padding) overwrites, so the loops need
-/// no scalar tail.
+/// the CPU runs natively (<see cref="ISimdVector{TSelf, T}"/>): the input rows are first split into even and odd
+/// columns, so the four columns a tile needs (2j, 2j+1, 2j+2, 2j+3) are the vectors E[j], O[j], E[j+1], O[j+1] for j
+/// running over the tiles. A vector that runs past the last tile of a row writes into slots that a later row (or the
+/// row padding) overwrites, so the loops need no scalar tail.
 /// </para>
 /// </remarks>
 internal sealed unsafe class Winograd : IDisposable
