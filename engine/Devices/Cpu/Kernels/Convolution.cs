@@ -10,6 +10,8 @@ namespace NativeCnn.Engine.Devices.Cpu.Kernels;
 /// Forward:         Y[O, imgs*OHW]   = W[O, K] · cols[K, imgs*OHW]
 /// Backward-filter: dW[O, K]        += dY[O, imgs*OHW] · cols^T
 /// Backward-data:   dcols[K, imgs*OHW] = W^T · dY, then col2im.
+/// 3x3 stride-1 layers that <see cref="Winograd.Applies"/> to go to <see cref="Winograd"/> instead (unless the device
+/// was made with <see cref="ConvolutionAlgorithm.Im2Col"/>).
 /// </summary>
 internal sealed unsafe class Convolution : IDisposable
 {
