@@ -171,12 +171,8 @@ internal sealed unsafe class Convolution : IDisposable
         });
     }
 
-    private void SumPartials<T>(int workers, int slot, long length, T* destination) where T : unmanaged, INumberBase<T>
-    {
-        new ReadOnlySpan<T>(_workspace.Get<T>(0, slot, length), (int)length).CopyTo(new Span<T>(destination, (int)length));
-        for (int w = 1; w < workers; w++)
-            VectorLoop.Map<T, AddOp<T>>(destination, _workspace.Get<T>(w, slot, length), destination, length);
-    }
+    private void SumPartials<T>(int workers, int slot, long length, T* destination) where T : unmanaged, INumberBase<T> =>
+        new ReadOnlySpan<T>(_workspace.SumOverWorkers<T>(workers, slot, length), (int)length).CopyTo(new Span<T>(destination, (int)length));
 
     /// <summary>[images, O, S] → [O, images*S], so one GEMM sees a group's gradients as one matrix; masked by
     /// [y &gt; 0] on the way when <paramref name="reluOutput"/> (the fused ReLU's output y) is not null.</summary>

@@ -192,10 +192,7 @@ internal sealed unsafe class Winograd : IDisposable
                         T.One, du + xi * (long)o * c, c, maxThreads: 1);
             }
         });
-        // The per-core partial sums are added in a fixed order, so results do not depend on timing.
-        T* total = _workspace.Get<T>(0, SlotKernelGradient, size);
-        for (int w = 1; w < workers; w++)
-            VectorLoop.Map<T, AddOp<T>>(total, _workspace.Get<T>(w, SlotKernelGradient, size), total, size);
+        T* total = _workspace.SumOverWorkers<T>(workers, SlotKernelGradient, size);
         CpuParallel.For(o, 8, (start, end) =>
         {
             for (int oc = start; oc < end; oc++)

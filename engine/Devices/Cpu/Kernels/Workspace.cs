@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 
 namespace NativeCnn.Engine.Devices.Cpu.Kernels;
@@ -28,6 +29,18 @@ internal sealed unsafe class Workspace : IDisposable
             _bytes[worker, slot] = bytes;
         }
         return (T*)_pointers[worker, slot];
+    }
+
+    /// <summary>
+    /// Adds the per-worker partial sums in <paramref name="slot"/> of workers 1 .. <paramref name="workers"/> − 1 into
+    /// worker 0's, in that fixed order, so results do not depend on which core finished first; returns worker 0's.
+    /// </summary>
+    public T* SumOverWorkers<T>(int workers, int slot, long length) where T : unmanaged, INumberBase<T>
+    {
+        T* total = Get<T>(0, slot, length);
+        for (int w = 1; w < workers; w++)
+            VectorLoop.Map<T, AddOp<T>>(total, Get<T>(w, slot, length), total, length);
+        return total;
     }
 
     public void Dispose()
