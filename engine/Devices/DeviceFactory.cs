@@ -8,8 +8,8 @@ namespace NativeCnn.Engine.Devices;
 /// <summary>Creates the backend named by --device: <c>cpu</c>, <c>cpu:im2col</c>, <c>opencl[:N]</c> or <c>cuda[:N]</c>.</summary>
 public static class DeviceFactory
 {
-    /// <summary>Names --device accepts (N is a device index from <c>nativecnn devices</c>, 0 when left out).</summary>
-    /// <c>cpu:im2col</c> is the CPU backend with every convolution on im2col + GEMM (no Winograd), for comparisons.
+    /// <summary>Names --device accepts (N is a device index from <c>nativecnn devices</c>, 0 when left out);
+    /// <c>cpu:im2col</c> is the CPU backend with every convolution on im2col + GEMM (no Winograd), for comparisons.</summary>
     public static readonly string[] Names = ["cpu", "cpu:im2col", "opencl", "opencl:N", "cuda", "cuda:N"];
 
     /// <summary>Creates the device.</summary>
@@ -21,7 +21,8 @@ public static class DeviceFactory
         {
             return kind switch
             {
-                "cpu" => new CpuDevice(index == Im2ColIndex ? ConvolutionAlgorithm.Im2Col : ConvolutionAlgorithm.Auto),
+                "cpu" => new CpuDevice(),
+                Im2Col => new CpuDevice(ConvolutionAlgorithm.Im2Col),
                 "opencl" => new OpenClDevice(index),
                 "cuda" => new CudaDevice(index),
                 _ => throw new InvalidOperationException("unreachable: Parse accepts only known kinds"),
@@ -33,21 +34,21 @@ public static class DeviceFactory
         }
     }
 
-    // Parse's index for "cpu:im2col" (the cpu device has no other indices).
-    private const int Im2ColIndex = 1;
+    // The CPU backend without Winograd: a kind of its own, not an index (the cpu device has none).
+    private const string Im2Col = "cpu:im2col";
 
     /// <summary>Splits "opencl:1" into ("opencl", 1); the index defaults to 0.</summary>
     private static (string Kind, int Index) Parse(string name)
     {
         string lower = name.Trim().ToLowerInvariant();
+        if (lower == Im2Col) return (Im2Col, 0);
         int colon = lower.IndexOf(':');
         string kind = colon < 0 ? lower : lower[..colon];
         if (kind is not ("cpu" or "opencl" or "cuda"))
             throw new ArgumentException($"unknown device '{name}'; available: {string.Join(", ", Names)}");
         if (colon < 0) return (kind, 0);
         if (kind == "cpu")
-            return lower == "cpu:im2col" ? (kind, Im2ColIndex)
-                : throw new ArgumentException($"device '{name}': the cpu device takes no index (it uses every core); 'cpu:im2col' turns Winograd off");
+            throw new ArgumentException($"device '{name}': the cpu device takes no index (it uses every core); '{Im2Col}' turns Winograd off");
         if (!int.TryParse(lower[(colon + 1)..], out int index) || index < 0)
             throw new ArgumentException($"device '{name}': expected {kind}:N with N a device number from 'nativecnn devices'");
         return (kind, index);
