@@ -42,13 +42,17 @@ namespace NativeCnn.Engine.Cpu;
 /// shape); without SIMD, a scalar 4 x 4 kernel.
 /// </para>
 /// <para>
+/// Small float32 products of the form A · B^T with deep k (convolution kernel gradients) take the inner-product form
+/// instead (GemmInnerProduct.cs): no packing, measured 1.1-3x faster on those shapes.
+/// </para>
+/// <para>
 /// Threads: C is cut into bands (along N when n &gt; m, else along M, at multiples of NR / MR) and each thread
 /// runs the whole blocked algorithm on its bands with its own packing buffers. The operand every band needs in
 /// full (B for bands of rows, A for bands of columns) is packed once, cooperatively, in a first parallel phase
 /// when it fits in half of L3. Small problems run on the calling thread.
 /// </para>
 /// </remarks>
-public static unsafe class Gemm
+public static unsafe partial class Gemm
 {
     // Cache sizes of the target machine (AMD Zen 5): L1d 48 KiB and L2 1 MiB per core, L3 32 MiB shared.
     // The blocking below uses a fraction of each level, leaving room for the other operand streams and for C.
@@ -169,9 +173,14 @@ public static unsafe class Gemm
         }
 
         var blocking = Blocking.For<T>(kernel);
-        var problem = new Problem<T>(transposeA, transposeB, alpha, a, lda, b, ldb, beta, c, ldc, m, n, k);
-
         int threads = ThreadCount(maxThreads, m, n, k, blocking);
+        if (kernel == KernelKind.Vector512 && typeof(T) == typeof(float) && !transposeA && transposeB && InnerProductApplies(m, n, k))
+        {
+            MultiplyInnerProduct(m, n, k, float.CreateTruncating(alpha), (float*)a, lda, (float*)b, ldb, float.CreateTruncating(beta), (float*)c, ldc, threads);
+            return;
+        }
+
+        var problem = new Problem<T>(transposeA, transposeB, alpha, a, lda, b, ldb, beta, c, ldc, m, n, k);
         if (threads <= 1)
         {
             Blocked(in problem, blocking, 0, m, 0, n);
@@ -887,7 +896,7 @@ public static unsafe class Gemm
         [ThreadStatic]
         private static Workspace? current;
 
-        private Buffer packedA, packedB, tile, shared;
+        private Buffer packedA, packedB, tile, shared, innerProductSums;
 
         /// <summary>The calling thread's workspace.</summary>
         public static Workspace Current => current ??= new Workspace();
@@ -898,6 +907,7 @@ public static unsafe class Gemm
             packedB.Free();
             tile.Free();
             shared.Free();
+            innerProductSums.Free();
         }
 
         public void* PackedA(int bytes) => packedA.Ensure(bytes);
@@ -908,6 +918,9 @@ public static unsafe class Gemm
         public void* Shared(long bytes) => shared.Ensure(bytes);
 
         public void* Tile(int bytes) => tile.Ensure(bytes);
+
+        /// <summary>The running per-tile sums of <see cref="InnerProduct"/>.</summary>
+        public void* InnerProductSums(long bytes) => innerProductSums.Ensure(bytes);
 
         private struct Buffer
         {

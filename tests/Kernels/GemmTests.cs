@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 using NativeCnn.Engine.Cpu;
 using NUnit.Framework;
 
@@ -7,7 +8,8 @@ namespace NativeCnn.Tests.Kernels;
 /// <summary>
 /// The blocked GEMM against the triple-loop oracle, on random data, for every class of shape the blocking
 /// distinguishes (register-tile edges, cache-block edges, k beyond KC), every transpose combination,
-/// padded leading dimensions, alpha/beta variants, one thread and all threads, and every micro-kernel family.
+/// padded leading dimensions, alpha/beta variants, one thread and all threads, every micro-kernel family, and the
+/// inner-product form of A · B^T.
 /// </summary>
 [TestFixture]
 public sealed unsafe class GemmTests
@@ -101,6 +103,33 @@ public sealed unsafe class GemmTests
         }
     }
 
+    // The inner-product form (GemmInnerProduct.cs) works in 4 x 4 tiles of C, 16-element vectors along k, chunks of 256
+    // and a k % 16 remainder: these shapes sit on and around each of those edges.
+    private static readonly (int M, int N, int K)[] InnerProductShapes =
+    [
+        (1, 1, 1), (1, 1, 16), (3, 5, 15), (4, 4, 16), (5, 3, 17), (7, 9, 255), (8, 8, 256), (9, 7, 257),
+        (32, 9, 530), (9, 32, 530), (33, 31, 1030), (64, 70, 600),
+    ];
+
+    [Test]
+    public void InnerProduct_MatchesReference([Values(1, 2)] int threads, [Values(0.0, 1.0, 0.5)] double beta)
+    {
+        Assume.That(Avx512F.IsSupported, "the inner-product GEMM needs AVX-512F");
+        foreach (var (m, n, k) in InnerProductShapes)
+        {
+            Check<float>(false, true, m, n, k, alpha: 1.5, beta: beta, pad: 3, maxThreads: threads, innerProduct: true);
+        }
+    }
+
+    [Test]
+    public void TransposedB_SmallOutputDeepK_TakesTheInnerProduct_AndMatchesReference([Values(1, -1)] int threads)
+    {
+        Assume.That(Avx512F.IsSupported, "the inner-product GEMM needs AVX-512F");
+        Assert.That(Gemm.InnerProductApplies(40, 300, 700) && Gemm.InnerProductApplies(300, 40, 700), "these shapes should take the inner product");
+        Check<float>(false, true, 40, 300, 700, alpha: 1, beta: 0.5, pad: 0, maxThreads: threads);
+        Check<float>(false, true, 300, 40, 700, alpha: 1, beta: 0, pad: 1, maxThreads: threads);
+    }
+
     [Test]
     public void ZeroK_ScalesC([Values(0.0, 1.0, 0.5)] double beta)
     {
@@ -168,7 +197,7 @@ public sealed unsafe class GemmTests
     /// </summary>
     private static void Check<T>(
         bool ta, bool tb, int m, int n, int k, double alpha, double beta, int pad, int maxThreads,
-        Gemm.KernelKind? kernel = null)
+        Gemm.KernelKind? kernel = null, bool innerProduct = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new System.Random(HashCode.Combine(ta, tb, m, n, k, pad, typeof(T).Name));
@@ -189,7 +218,11 @@ public sealed unsafe class GemmTests
         fixed (T* pa = a, pb = b, pc = c, pe = expected)
         {
             GemmReference.Multiply(ta, tb, m, n, k, alphaT, pa, lda, pb, ldb, betaT, pe, ldc);
-            if (kernel is { } kind)
+            if (innerProduct)
+            {
+                Gemm.MultiplyInnerProduct(m, n, k, (float)alpha, (float*)pa, lda, (float*)pb, ldb, (float)beta, (float*)pc, ldc, maxThreads);
+            }
+            else if (kernel is { } kind)
             {
                 Gemm.Multiply(kind, ta, tb, m, n, k, alphaT, pa, lda, pb, ldb, betaT, pc, ldc, maxThreads);
             }

@@ -22,8 +22,8 @@ internal sealed unsafe class Convolution : IDisposable
     // Columns of the GEMM's register tile (Vector512 float kernel).
     private const int TileColumns = 64;
 
-    private const int SlotColumns = 0, SlotOutput = 1, SlotKernelGradient = 2, SlotBiasGradient = 3, SlotTransposedGradient = 4;
-    private readonly Workspace _workspace = new(CpuParallel.Workers, 5);
+    private const int SlotColumns = 0, SlotOutput = 1, SlotKernelGradient = 2, SlotBiasGradient = 3;
+    private readonly Workspace _workspace = new(CpuParallel.Workers, 4);
     private readonly Winograd _winograd = new();
     private readonly bool _useWinograd;
 
@@ -87,12 +87,8 @@ internal sealed unsafe class Convolution : IDisposable
         }
         // Winograd's transforms read dY tile by tile, so the fused ReLU's mask is applied to all of it first.
         if (reluOutput != null) VectorLoop.Map<T, ReluGradientOp<T>>(reluOutput, dy, dy, (long)g.Batch * g.OutChannels * g.OutPixels);
-        if (Winograd.AppliesToKernelGradient(g))
-        {
-            if (dBias != null) BiasGradient(dy, g, dBias);
-            _winograd.BackwardKernel(x, dy, dKernel, g);
-        }
-        else Im2ColBackward(x, kernel, dy, null, dKernel, dBias, g, null);
+        if (dBias != null) BiasGradient(dy, g, dBias);
+        _winograd.BackwardKernel(x, dy, dKernel, g);
         if (dx != null) _winograd.BackwardData(kernel, dy, dx, g);
     }
 
@@ -122,7 +118,8 @@ internal sealed unsafe class Convolution : IDisposable
                 for (int oc = 0; oc < o; oc++) biasGradient[oc] += VectorLoop.Sum(dyGroup + (long)oc * width, width);
 
                 Im2Col.Unroll(x + (long)n0 * g.InChannels * g.InPixels, images, g, cols);
-                AccumulateKernelGradient(worker, o, k, width, dyGroup, cols, kernelGradient);
+                // dW += dY · colsᵀ, the pixels as depth (Gemm takes its inner-product form when O and K are small).
+                Gemm.Multiply(false, true, o, k, width, T.One, dyGroup, width, cols, width, T.One, kernelGradient, k, maxThreads: 1);
                 if (dx == null) continue;
 
                 Gemm.Multiply(true, false, k, width, o, T.One, kernel, k, dyGroup, width, T.Zero, cols, width, maxThreads: 1);
@@ -134,26 +131,6 @@ internal sealed unsafe class Convolution : IDisposable
         // Sum the per-core partial gradients in a fixed order so results do not depend on timing.
         SumPartials(workers, SlotKernelGradient, (long)o * k, dKernel);
         if (dBias != null) SumPartials(workers, SlotBiasGradient, o, dBias);
-    }
-
-    /// <summary>
-    /// dW[O, K] += dY[O, width] · cols[K, width]ᵀ. A first layer has few patch rows (K = 9 for a 3x3 kernel on one
-    /// channel): as the GEMM's N they would fill 9 of its 64 register-tile columns, so such layers compute the
-    /// transposed product dWᵀ = cols · dYᵀ (O as N: whole tiles) and add it back transposed.
-    /// </summary>
-    private void AccumulateKernelGradient<T>(int worker, int o, int k, int width, T* dyGroup, T* cols, T* kernelGradient)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (k >= TileColumns || o <= k)
-        {
-            Gemm.Multiply(false, true, o, k, width, T.One, dyGroup, width, cols, width, T.One, kernelGradient, k, maxThreads: 1);
-            return;
-        }
-        T* transposed = _workspace.Get<T>(worker, SlotTransposedGradient, (long)k * o);
-        Gemm.Multiply(false, true, k, o, width, T.One, cols, width, dyGroup, width, T.Zero, transposed, o, maxThreads: 1);
-        for (int row = 0; row < k; row++)
-            for (int oc = 0; oc < o; oc++)
-                kernelGradient[(long)oc * k + row] += transposed[(long)row * o + oc];
     }
 
     /// <summary>dBias[o] = Σ over images and pixels of dY[n, o, ·], one output channel per task (a fixed summation order).</summary>

@@ -50,10 +50,6 @@ internal sealed unsafe class Winograd : IDisposable
     private const int MinOutputSize = 6;
     private const double MaxTileCoverage = 1.25;
 
-    // The kernel gradient's GEMMs are O x C with the tiles as depth, C being the GEMM's N: below 64 input channels
-    // they fill only part of the 64-column register tile, and im2col's kernel gradient (N = 9C) is faster.
-    private const int MinKernelGradientChannels = 64;
-
     private const int SlotInput = 0, SlotProduct = 1, SlotPlane = 2, SlotRows = 3, SlotKernelGradient = 4;
     private readonly Workspace _workspace = new(CpuParallel.Workers, 5);
     private readonly Workspace _kernel = new(1, 1);
@@ -70,9 +66,6 @@ internal sealed unsafe class Winograd : IDisposable
         && g.InChannels >= MinChannels && g.OutChannels >= MinChannels
         && Math.Min(g.OutHeight, g.OutWidth) >= MinOutputSize
         && 4.0 * ((g.OutHeight + 1) / 2) * ((g.OutWidth + 1) / 2) <= MaxTileCoverage * g.OutPixels;
-
-    /// <summary>True when <see cref="BackwardKernel{T}"/> beats im2col for a layer that <see cref="Applies"/> to.</summary>
-    public static bool AppliesToKernelGradient(in Conv2DGeometry g) => g.InChannels >= MinKernelGradientChannels;
 
     /// <summary>Y = conv(X, W) + bias (then ReLU when <paramref name="relu"/>): x [N, C, H, W], kernel [O, C, 3, 3],
     /// bias [O] or null, y [N, O, OH, OW]. <paramref name="g"/> must be 3x3 with stride 1 (padding 0 to 2).</summary>
