@@ -49,6 +49,7 @@ public unsafe class WinogradKernelTests
 
     [TestCase(2, 3, 7, 6, 4, Padding.Same)]
     [TestCase(3, 2, 9, 11, 5, Padding.Valid)]
+    [TestCase(2, 3, 20, 37, 4, Padding.Same)] // rows long enough for the vector (de)interleave of 8 doubles
     public void Forward_and_gradients_match_the_direct_reference_float64(int n, int c, int h, int w, int o, Padding padding)
     {
         var r = Compare(Conv2DGeometry.Create(n, c, h, w, o, 3, 3, 1, 1, padding), RandomData.Doubles, allowVector512: true);

@@ -247,7 +247,7 @@ internal sealed unsafe class Winograd : IDisposable
         for (int img = 0; img < images; img++)
             for (int c = 0; c < p.InChannels; c++)
             {
-                SplitColumns(input + ((long)img * p.InChannels + c) * p.InHeight * p.InWidth, p, plane, length);
+                SplitColumns<T, TV>(input + ((long)img * p.InChannels + c) * p.InHeight * p.InWidth, p, plane, length);
                 T* tileRow = v + c * ld + (long)img * p.TilesPerImage;
                 for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
                 {
@@ -293,8 +293,8 @@ internal sealed unsafe class Winograd : IDisposable
     /// Rows −pad .. of one input channel, zero padded, each split into even columns E[j] = x[2j − padLeft] and odd
     /// columns O[j] = x[2j + 1 − padLeft]: row r at plane + 2r·length (E) and plane + (2r + 1)·length (O).
     /// </summary>
-    private static void SplitColumns<T>(T* x, in Plan p, T* plane, int length)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void SplitColumns<T, TV>(T* x, in Plan p, T* plane, int length)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
         int columns = p.TilesX + 1;
         for (int r = 0; r < p.PlaneRows; r++)
@@ -310,10 +310,17 @@ internal sealed unsafe class Winograd : IDisposable
             // Columns j whose pixels 2j - padLeft and 2j + 1 - padLeft both lie inside the row need no checks.
             int first = Math.Min((p.PadLeft + 1) / 2, columns), end = Math.Clamp((p.InWidth + p.PadLeft) / 2, first, columns);
             for (int j = 0; j < first; j++) SplitEdge(src, j, p, even, odd);
-            for (int j = first; j < end; j++)
+            int v = first;
+            for (; v + TV.Count <= end; v += TV.Count)
             {
-                even[j] = src[2 * j];
-                odd[j] = src[2 * j + 1];
+                var (e, o) = TV.LoadDeinterleaved(src + 2 * v);
+                e.Store(even + v);
+                o.Store(odd + v);
+            }
+            for (; v < end; v++)
+            {
+                even[v] = src[2 * v];
+                odd[v] = src[2 * v + 1];
             }
             for (int j = end; j < columns; j++) SplitEdge(src, j, p, even, odd);
         }
@@ -358,8 +365,8 @@ internal sealed unsafe class Winograd : IDisposable
                         (s11 - s12 - s13).Store(odd1 + j);
                     }
                     int top = 2 * ty;
-                    WriteRow(even0, odd0, b, relu, dst + (long)top * p.OutWidth, p.OutWidth);
-                    if (top + 1 < p.OutHeight) WriteRow(even1, odd1, b, relu, dst + (long)(top + 1) * p.OutWidth, p.OutWidth);
+                    WriteRow<T, TV>(even0, odd0, b, relu, dst + (long)top * p.OutWidth, p.OutWidth);
+                    if (top + 1 < p.OutHeight) WriteRow<T, TV>(even1, odd1, b, relu, dst + (long)(top + 1) * p.OutWidth, p.OutWidth);
                 }
             }
     }
@@ -378,7 +385,7 @@ internal sealed unsafe class Winograd : IDisposable
         for (int img = 0; img < images; img++)
             for (int o = 0; o < p.OutChannels; o++)
             {
-                SplitColumns(dy + ((long)img * p.OutChannels + o) * p.OutHeight * p.OutWidth, gradient, s.Plane, length);
+                SplitColumns<T, TV>(dy + ((long)img * p.OutChannels + o) * p.OutHeight * p.OutWidth, gradient, s.Plane, length);
                 T* tileRow = s.M + o * s.Ld + (long)img * p.TilesPerImage;
                 for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
                 {
@@ -414,12 +421,15 @@ internal sealed unsafe class Winograd : IDisposable
     }
 
     /// <summary>Interleaves the even and odd output columns into one output row, adding the bias (and ReLU).</summary>
-    private static void WriteRow<T>(T* even, T* odd, T bias, bool relu, T* row, int width)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void WriteRow<T, TV>(T* even, T* odd, T bias, bool relu, T* row, int width)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
         T floor = relu ? T.Zero : T.NegativeInfinity;
-        int pairs = width / 2;
-        for (int j = 0; j < pairs; j++)
+        int pairs = width / 2, j = 0;
+        TV biasVector = TV.Create(bias), floorVector = TV.Create(floor);
+        for (; j + TV.Count <= pairs; j += TV.Count)
+            TV.StoreInterleaved(TV.Max(TV.Load(even + j) + biasVector, floorVector), TV.Max(TV.Load(odd + j) + biasVector, floorVector), row + 2 * j);
+        for (; j < pairs; j++)
         {
             row[2 * j] = T.Max(even[j] + bias, floor);
             row[2 * j + 1] = T.Max(odd[j] + bias, floor);
