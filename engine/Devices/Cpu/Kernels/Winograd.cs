@@ -27,11 +27,13 @@ namespace NativeCnn.Engine.Devices.Cpu.Kernels;
 /// <see cref="BackwardKernel{T}"/>): the same input transform, 16 GEMMs over the tiles, and Gᵀ dU G.
 /// </para>
 /// <para>
-/// Layout: tiles are numbered image by image, row by row. The transforms run along tile rows with the widest vector
-/// the CPU runs natively (<see cref="ISimdVector{TSelf, T}"/>): the input rows are first split into even and odd
-/// columns, so the four columns a tile needs (2j, 2j+1, 2j+2, 2j+3) are the vectors E[j], O[j], E[j+1], O[j+1] for j
-/// running over the tiles. A vector that runs past the last tile of a row writes into slots that a later row (or the
-/// row padding) overwrites, so the loops need no scalar tail.
+/// Layout: the tiles of a group of images are numbered tile row by tile row, and within a tile row image by image:
+/// tile (img, ty, tx) is number (ty · images + img) · TX + tx. The transforms run along these rows of tiles with the
+/// widest vector the CPU runs natively (<see cref="ISimdVector{TSelf, T}"/>), so even a 6x6 map, 3 tiles wide, fills
+/// the vectors with the same tile row of many images. The input rows are first split into even and odd columns and
+/// laid side by side for the group's images, so the four columns a tile needs (2j, 2j+1, 2j+2, 2j+3) are the vectors
+/// E[j], O[j], E1[j], O1[j] (E1, O1: the next column pair). A vector that runs past the last tile of a row writes into
+/// slots that a later row (or the row padding) overwrites, so the loops need no scalar tail.
 /// </para>
 /// </remarks>
 internal sealed unsafe class Winograd : IDisposable
@@ -241,34 +243,32 @@ internal sealed unsafe class Winograd : IDisposable
     private static void TransformInput<T, TV>(T* input, int images, in Plan p, in Scratch<T> s)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
-        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = TV.Count;
-        long ld = s.Ld, point = s.VPoint;
-        T* plane = s.Plane, v = s.V;
-        for (int img = 0; img < images; img++)
-            for (int c = 0; c < p.InChannels; c++)
+        int length = s.RowLength, width = images * p.TilesX, step = TV.Count;
+        long ld = s.Ld, point = s.VPoint, plane = (long)p.InHeight * p.InWidth;
+        for (int c = 0; c < p.InChannels; c++)
+        {
+            SplitPlane<T, TV>(input + c * plane, p.InChannels * plane, images, p, s.Plane, length, shifted: true);
+            T* tileRow = s.V + c * ld;
+            for (int ty = 0; ty < p.TilesY; ty++, tileRow += width)
             {
-                SplitColumns<T, TV>(input + ((long)img * p.InChannels + c) * p.InHeight * p.InWidth, p, plane, length);
-                T* tileRow = v + c * ld + (long)img * p.TilesPerImage;
-                for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
+                // Rows 2ty .. 2ty+3 of the padded input, each as the arrays E, O, E1, O1 (see SplitPlane).
+                T* r0 = s.Plane + 2L * ty * 4 * length, r1 = r0 + 4 * length, r2 = r1 + 4 * length, r3 = r2 + 4 * length;
+                for (int j = 0; j < width; j += step)
                 {
-                    // Rows 2ty .. 2ty+3 of the padded input, each as even columns then odd columns.
-                    T* r0 = plane + 2L * ty * 2 * length, r1 = r0 + 2 * length, r2 = r1 + 2 * length, r3 = r2 + 2 * length;
-                    for (int j = 0; j < tilesX; j += step)
-                    {
-                        // Bᵀ d: the rows of the tile combined, for each of its four columns (E[j], O[j], E[j+1], O[j+1]).
-                        var (a0, a1, a2, a3) = RowsTransform<T, TV>(r0 + j, r1 + j, r2 + j, r3 + j);
-                        var (b0, b1, b2, b3) = RowsTransform<T, TV>(r0 + length + j, r1 + length + j, r2 + length + j, r3 + length + j);
-                        var (c0, c1, c2, c3) = RowsTransform<T, TV>(r0 + j + 1, r1 + j + 1, r2 + j + 1, r3 + j + 1);
-                        var (d0, d1, d2, d3) = RowsTransform<T, TV>(r0 + length + j + 1, r1 + length + j + 1, r2 + length + j + 1, r3 + length + j + 1);
-                        // (Bᵀ d) B: the same combination across the columns, one row i of the result at a time.
-                        T* dst = tileRow + j;
-                        StoreColumnsTransform<T, TV>(dst, point, a0, b0, c0, d0);
-                        StoreColumnsTransform<T, TV>(dst + 4 * point, point, a1, b1, c1, d1);
-                        StoreColumnsTransform<T, TV>(dst + 8 * point, point, a2, b2, c2, d2);
-                        StoreColumnsTransform<T, TV>(dst + 12 * point, point, a3, b3, c3, d3);
-                    }
+                    // Bᵀ d: the rows of the tile combined, for each of its four columns (E, O, E1, O1).
+                    var (a0, a1, a2, a3) = RowsTransform<T, TV>(r0 + j, r1 + j, r2 + j, r3 + j);
+                    var (b0, b1, b2, b3) = RowsTransform<T, TV>(r0 + length + j, r1 + length + j, r2 + length + j, r3 + length + j);
+                    var (c0, c1, c2, c3) = RowsTransform<T, TV>(r0 + 2 * length + j, r1 + 2 * length + j, r2 + 2 * length + j, r3 + 2 * length + j);
+                    var (d0, d1, d2, d3) = RowsTransform<T, TV>(r0 + 3 * length + j, r1 + 3 * length + j, r2 + 3 * length + j, r3 + 3 * length + j);
+                    // (Bᵀ d) B: the same combination across the columns, one row i of the result at a time.
+                    T* dst = tileRow + j;
+                    StoreColumnsTransform<T, TV>(dst, point, a0, b0, c0, d0);
+                    StoreColumnsTransform<T, TV>(dst + 4 * point, point, a1, b1, c1, d1);
+                    StoreColumnsTransform<T, TV>(dst + 8 * point, point, a2, b2, c2, d2);
+                    StoreColumnsTransform<T, TV>(dst + 12 * point, point, a3, b3, c3, d3);
                 }
             }
+        }
     }
 
     /// <summary>Bᵀ applied down one column of four input rows: (d0 − d2, d1 + d2, d2 − d1, d1 − d3).</summary>
@@ -290,40 +290,59 @@ internal sealed unsafe class Winograd : IDisposable
     }
 
     /// <summary>
-    /// Rows −pad .. of one input channel, zero padded, each split into even columns E[j] = x[2j − padLeft] and odd
-    /// columns O[j] = x[2j + 1 − padLeft]: row r at plane + 2r·length (E) and plane + (2r + 1)·length (O).
+    /// One channel of every image of the group, rows −PadTop .. PlaneRows − PadTop − 1 (zero outside the image), as
+    /// four arrays per row, each holding the group's tile columns side by side: E[img·TX + j] = x[2j − padLeft] and
+    /// O[img·TX + j] = x[2j + 1 − padLeft] of that image's row, and with <paramref name="shifted"/> E1 and O1 the same
+    /// one column pair on (E[j + 1], O[j + 1]). Row r starts at plane + 4r·length: E, then O, E1 and O1 length apart.
     /// </summary>
-    private static void SplitColumns<T, TV>(T* x, in Plan p, T* plane, int length)
+    private static void SplitPlane<T, TV>(T* x, long imageStride, int images, in Plan p, T* plane, int length, bool shifted)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
-        int columns = p.TilesX + 1;
+        int tilesX = p.TilesX;
         for (int r = 0; r < p.PlaneRows; r++)
         {
-            T* even = plane + 2L * r * length, odd = even + length;
+            T* even = plane + 4L * r * length, odd = even + length;
             int row = r - p.PadTop;
             if ((uint)row >= (uint)p.InHeight)
             {
-                new Span<T>(even, 2 * length).Clear();
+                new Span<T>(even, 4 * length).Clear();
                 continue;
             }
-            T* src = x + (long)row * p.InWidth - p.PadLeft;
-            // Columns j whose pixels 2j - padLeft and 2j + 1 - padLeft both lie inside the row need no checks.
-            int first = Math.Min((p.PadLeft + 1) / 2, columns), end = Math.Clamp((p.InWidth + p.PadLeft) / 2, first, columns);
-            for (int j = 0; j < first; j++) SplitEdge(src, j, p, even, odd);
-            int v = first;
-            for (; v + TV.Count <= end; v += TV.Count)
+            for (int img = 0; img < images; img++)
             {
-                var (e, o) = TV.LoadDeinterleaved(src + 2 * v);
-                e.Store(even + v);
-                o.Store(odd + v);
+                // TX + 1 column pairs: the last spills into the next image's slot, which that image overwrites later,
+                // so it is copied into E1/O1 first.
+                long slot = (long)img * tilesX;
+                SplitRow<T, TV>(x + img * imageStride + (long)row * p.InWidth - p.PadLeft, p, even + slot, odd + slot);
+                if (!shifted) continue;
+                new ReadOnlySpan<T>(even + slot + 1, tilesX).CopyTo(new Span<T>(even + 2 * length + slot, tilesX));
+                new ReadOnlySpan<T>(odd + slot + 1, tilesX).CopyTo(new Span<T>(odd + 2 * length + slot, tilesX));
             }
-            for (; v < end; v++)
-            {
-                even[v] = src[2 * v];
-                odd[v] = src[2 * v + 1];
-            }
-            for (int j = end; j < columns; j++) SplitEdge(src, j, p, even, odd);
         }
+    }
+
+    /// <summary>Splits one row (<paramref name="src"/> at column −padLeft) into TX + 1 even and odd column values,
+    /// zero outside the row.</summary>
+    private static void SplitRow<T, TV>(T* src, in Plan p, T* even, T* odd)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
+    {
+        int columns = p.TilesX + 1;
+        // Columns j whose pixels 2j - padLeft and 2j + 1 - padLeft both lie inside the row need no checks.
+        int first = Math.Min((p.PadLeft + 1) / 2, columns), end = Math.Clamp((p.InWidth + p.PadLeft) / 2, first, columns);
+        for (int j = 0; j < first; j++) SplitEdge(src, j, p, even, odd);
+        int v = first;
+        for (; v + TV.Count <= end; v += TV.Count)
+        {
+            var (e, o) = TV.LoadDeinterleaved(src + 2 * v);
+            e.Store(even + v);
+            o.Store(odd + v);
+        }
+        for (; v < end; v++)
+        {
+            even[v] = src[2 * v];
+            odd[v] = src[2 * v + 1];
+        }
+        for (int j = end; j < columns; j++) SplitEdge(src, j, p, even, odd);
     }
 
     private static void SplitEdge<T>(T* src, int j, in Plan p, T* even, T* odd)
@@ -338,37 +357,39 @@ internal sealed unsafe class Winograd : IDisposable
     private static void TransformOutput<T, TV>(int images, in Plan p, in Scratch<T> s, T* bias, bool relu, T* output)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
-        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = TV.Count;
-        long ld = s.Ld, point = s.MPoint;
-        T* m = s.M, rows = s.Rows;
-        T* even0 = rows, odd0 = rows + length, even1 = rows + 2 * length, odd1 = rows + 3 * length;
-        for (int img = 0; img < images; img++)
-            for (int o = 0; o < p.OutChannels; o++)
+        int length = s.RowLength, tilesX = p.TilesX, width = images * tilesX, step = TV.Count;
+        long ld = s.Ld, point = s.MPoint, plane = (long)p.OutHeight * p.OutWidth;
+        T* even0 = s.Rows, odd0 = even0 + length, even1 = odd0 + length, odd1 = even1 + length;
+        for (int o = 0; o < p.OutChannels; o++)
+        {
+            T b = bias == null ? T.Zero : bias[o];
+            T* tileRow = s.M + o * ld;
+            for (int ty = 0; ty < p.TilesY; ty++, tileRow += width)
             {
-                T b = bias == null ? T.Zero : bias[o];
-                T* dst = output + ((long)img * p.OutChannels + o) * p.OutHeight * p.OutWidth;
-                T* tileRow = m + o * ld + (long)img * p.TilesPerImage;
-                for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
+                for (int j = 0; j < width; j += step)
                 {
-                    for (int j = 0; j < tilesX; j += step)
-                    {
-                        // Aᵀ m: rows (m0 + m1 + m2) and (m1 − m2 − m3) of the tile, for each of its four columns.
-                        T* src = tileRow + j;
-                        var (s00, s10) = OutputPair<T, TV>(src, src + 4 * point, src + 8 * point, src + 12 * point);
-                        var (s01, s11) = OutputPair<T, TV>(src + point, src + 5 * point, src + 9 * point, src + 13 * point);
-                        var (s02, s12) = OutputPair<T, TV>(src + 2 * point, src + 6 * point, src + 10 * point, src + 14 * point);
-                        var (s03, s13) = OutputPair<T, TV>(src + 3 * point, src + 7 * point, src + 11 * point, src + 15 * point);
-                        // (Aᵀ m) A: the same combination across the columns gives output columns 2j and 2j + 1.
-                        (s00 + s01 + s02).Store(even0 + j);
-                        (s01 - s02 - s03).Store(odd0 + j);
-                        (s10 + s11 + s12).Store(even1 + j);
-                        (s11 - s12 - s13).Store(odd1 + j);
-                    }
-                    int top = 2 * ty;
-                    WriteRow<T, TV>(even0, odd0, b, relu, dst + (long)top * p.OutWidth, p.OutWidth);
-                    if (top + 1 < p.OutHeight) WriteRow<T, TV>(even1, odd1, b, relu, dst + (long)(top + 1) * p.OutWidth, p.OutWidth);
+                    // Aᵀ m: rows (m0 + m1 + m2) and (m1 − m2 − m3) of the tile, for each of its four columns.
+                    T* src = tileRow + j;
+                    var (s00, s10) = OutputPair<T, TV>(src, src + 4 * point, src + 8 * point, src + 12 * point);
+                    var (s01, s11) = OutputPair<T, TV>(src + point, src + 5 * point, src + 9 * point, src + 13 * point);
+                    var (s02, s12) = OutputPair<T, TV>(src + 2 * point, src + 6 * point, src + 10 * point, src + 14 * point);
+                    var (s03, s13) = OutputPair<T, TV>(src + 3 * point, src + 7 * point, src + 11 * point, src + 15 * point);
+                    // (Aᵀ m) A: the same combination across the columns gives output columns 2j and 2j + 1.
+                    (s00 + s01 + s02).Store(even0 + j);
+                    (s01 - s02 - s03).Store(odd0 + j);
+                    (s10 + s11 + s12).Store(even1 + j);
+                    (s11 - s12 - s13).Store(odd1 + j);
+                }
+                int top = 2 * ty;
+                for (int img = 0; img < images; img++)
+                {
+                    T* dst = output + ((long)img * p.OutChannels + o) * plane + (long)top * p.OutWidth;
+                    int slot = img * tilesX;
+                    WriteRow<T, TV>(even0 + slot, odd0 + slot, b, relu, dst, p.OutWidth);
+                    if (top + 1 < p.OutHeight) WriteRow<T, TV>(even1 + slot, odd1 + slot, b, relu, dst + p.OutWidth, p.OutWidth);
                 }
             }
+        }
     }
 
     /// <summary>
@@ -380,28 +401,27 @@ internal sealed unsafe class Winograd : IDisposable
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
         var gradient = p with { InChannels = p.OutChannels, InHeight = p.OutHeight, InWidth = p.OutWidth, PadTop = 0, PadLeft = 0 };
-        int length = p.PlaneRowLength<T>(), tilesX = p.TilesX, step = TV.Count;
-        long point = s.MPoint;
-        for (int img = 0; img < images; img++)
-            for (int o = 0; o < p.OutChannels; o++)
+        int length = s.RowLength, width = images * p.TilesX, step = TV.Count;
+        long point = s.MPoint, plane = (long)p.OutHeight * p.OutWidth;
+        for (int o = 0; o < p.OutChannels; o++)
+        {
+            SplitPlane<T, TV>(dy + o * plane, p.OutChannels * plane, images, gradient, s.Plane, length, shifted: false);
+            T* tileRow = s.M + o * s.Ld;
+            for (int ty = 0; ty < p.TilesY; ty++, tileRow += width)
             {
-                SplitColumns<T, TV>(dy + ((long)img * p.OutChannels + o) * p.OutHeight * p.OutWidth, gradient, s.Plane, length);
-                T* tileRow = s.M + o * s.Ld + (long)img * p.TilesPerImage;
-                for (int ty = 0; ty < p.TilesY; ty++, tileRow += tilesX)
+                T* r0 = s.Plane + 2L * ty * 4 * length, r1 = r0 + 4 * length;
+                for (int j = 0; j < width; j += step)
                 {
-                    T* r0 = s.Plane + 2L * ty * 2 * length, r1 = r0 + 2 * length;
-                    for (int j = 0; j < tilesX; j += step)
-                    {
-                        TV e0 = TV.Load(r0 + j), o0 = TV.Load(r0 + length + j);
-                        TV e1 = TV.Load(r1 + j), o1 = TV.Load(r1 + length + j);
-                        T* dst = tileRow + j;
-                        StoreGradientColumns<T, TV>(dst, point, e0, o0);
-                        StoreGradientColumns<T, TV>(dst + 4 * point, point, e0 + e1, o0 + o1);
-                        StoreGradientColumns<T, TV>(dst + 8 * point, point, e0 - e1, o0 - o1);
-                        StoreGradientColumns<T, TV>(dst + 12 * point, point, -e1, -o1);
-                    }
+                    TV e0 = TV.Load(r0 + j), o0 = TV.Load(r0 + length + j);
+                    TV e1 = TV.Load(r1 + j), o1 = TV.Load(r1 + length + j);
+                    T* dst = tileRow + j;
+                    StoreGradientColumns<T, TV>(dst, point, e0, o0);
+                    StoreGradientColumns<T, TV>(dst + 4 * point, point, e0 + e1, o0 + o1);
+                    StoreGradientColumns<T, TV>(dst + 8 * point, point, e0 - e1, o0 - o1);
+                    StoreGradientColumns<T, TV>(dst + 12 * point, point, -e1, -o1);
                 }
             }
+        }
     }
 
     private static void StoreGradientColumns<T, TV>(T* dst, long point, TV z0, TV z1)
@@ -447,7 +467,7 @@ internal sealed unsafe class Winograd : IDisposable
     /// 16 point matrices <see cref="VPoint"/> / <see cref="MPoint"/> apart), the split input plane and output rows.</summary>
     private readonly struct Scratch<T> where T : unmanaged
     {
-        public readonly int Group, Ld;
+        public readonly int Group, Ld, RowLength;
         public readonly long VPoint, MPoint;
         public readonly T* V, M, Plane, Rows;
 
@@ -459,8 +479,9 @@ internal sealed unsafe class Winograd : IDisposable
             MPoint = PointStride<T>(p.OutChannels, Ld);
             V = workspace.Get<T>(worker, SlotInput, Points * VPoint);
             M = workspace.Get<T>(worker, SlotProduct, Points * MPoint);
-            Plane = workspace.Get<T>(worker, SlotPlane, (long)p.PlaneRows * 2 * p.PlaneRowLength<T>());
-            Rows = workspace.Get<T>(worker, SlotRows, 4L * p.PlaneRowLength<T>());
+            RowLength = (int)RowStride<T>((long)group * p.TilesX);
+            Plane = workspace.Get<T>(worker, SlotPlane, (long)p.PlaneRows * 4 * RowLength);
+            Rows = workspace.Get<T>(worker, SlotRows, 4L * RowLength);
         }
     }
 
@@ -475,9 +496,5 @@ internal sealed unsafe class Winograd : IDisposable
 
         /// <summary>Input rows the tiles read: 2 per tile row plus the 2 rows of overlap.</summary>
         public int PlaneRows => 2 * TilesY + 2;
-
-        /// <summary>Elements per even/odd column row: TilesX + 1 columns, rounded up for whole vectors read at j + 1.</summary>
-        public int PlaneRowLength<T>() where T : unmanaged =>
-            (TilesX + Lanes<T>()) / Lanes<T>() * Lanes<T>() + Lanes<T>();
     }
 }
