@@ -29,6 +29,8 @@ internal unsafe interface ISimdVector<TSelf, T>
 
     static abstract TSelf operator -(TSelf a);
 
+    static abstract TSelf operator *(TSelf a, TSelf b);
+
     /// <summary>Every element set to <paramref name="value"/>.</summary>
     static abstract TSelf Create(T value);
 
@@ -61,6 +63,8 @@ internal readonly unsafe struct Simd512<T>(Vector512<T> value) : ISimdVector<Sim
     public static Simd512<T> operator -(Simd512<T> a, Simd512<T> b) => new(a._value - b._value);
 
     public static Simd512<T> operator -(Simd512<T> a) => new(-a._value);
+
+    public static Simd512<T> operator *(Simd512<T> a, Simd512<T> b) => new(a._value * b._value);
 
     public static Simd512<T> Create(T value) => new(Vector512.Create(value));
 
@@ -140,6 +144,8 @@ internal readonly unsafe struct SimdNative<T>(Vector<T> value) : ISimdVector<Sim
 
     public static SimdNative<T> operator -(SimdNative<T> a) => new(-a._value);
 
+    public static SimdNative<T> operator *(SimdNative<T> a, SimdNative<T> b) => new(a._value * b._value);
+
     public static SimdNative<T> Create(T value) => new(new Vector<T>(value));
 
     public static SimdNative<T> Max(SimdNative<T> a, SimdNative<T> b) => new(Vector.Max(a._value, b._value));
@@ -159,6 +165,39 @@ internal readonly unsafe struct SimdNative<T>(Vector<T> value) : ISimdVector<Sim
             destination[2 * i] = even._value[i];
             destination[(2 * i) + 1] = odd._value[i];
         }
+    }
+}
+
+/// <summary>One element: the tail of a loop written for <see cref="ISimdVector{TSelf, T}"/>, with the same code.</summary>
+internal readonly unsafe struct Scalar<T>(T value) : ISimdVector<Scalar<T>, T>
+    where T : unmanaged, INumber<T>
+{
+    private readonly T _value = value;
+
+    public static int Count => 1;
+
+    public static Scalar<T> Load(T* source) => new(*source);
+
+    public void Store(T* destination) => *destination = _value;
+
+    public static Scalar<T> operator +(Scalar<T> a, Scalar<T> b) => new(a._value + b._value);
+
+    public static Scalar<T> operator -(Scalar<T> a, Scalar<T> b) => new(a._value - b._value);
+
+    public static Scalar<T> operator -(Scalar<T> a) => new(-a._value);
+
+    public static Scalar<T> operator *(Scalar<T> a, Scalar<T> b) => new(a._value * b._value);
+
+    public static Scalar<T> Create(T value) => new(value);
+
+    public static Scalar<T> Max(Scalar<T> a, Scalar<T> b) => new(T.Max(a._value, b._value));
+
+    public static (Scalar<T> Even, Scalar<T> Odd) LoadDeinterleaved(T* source) => (new(source[0]), new(source[1]));
+
+    public static void StoreInterleaved(Scalar<T> even, Scalar<T> odd, T* destination)
+    {
+        destination[0] = even._value;
+        destination[1] = odd._value;
     }
 }
 

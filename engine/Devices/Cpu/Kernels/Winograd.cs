@@ -93,40 +93,68 @@ internal sealed unsafe class Winograd : IDisposable
     private T* TransformKernel<T>(T* kernel, int o, int c, bool rotate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long plane = (long)o * c;
-        T* u = _kernel.Get<T>(0, 0, Points * plane);
-        CpuParallel.For(o, 8, (start, end) =>
-        {
-            for (int oc = start; oc < end; oc++)
-                for (int ic = 0; ic < c; ic++)
-                    TransformKernel(kernel + ((long)oc * c + ic) * 9, rotate, u + (rotate ? (long)ic * o + oc : (long)oc * c + ic), plane);
-        });
+        T* u = _kernel.Get<T>(0, 0, Points * (long)o * c);
+        if (_wide) TransformKernel<T, Simd512<T>>(kernel, o, c, rotate, u);
+        else TransformKernel<T, SimdNative<T>>(kernel, o, c, rotate, u);
         return u;
     }
 
-    private static void TransformKernel<T>(T* g, bool rotate, T* u, long pointStride)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// <see cref="TransformKernel{T}(T*, int, int, bool)"/> a vector of kernels at a time, along the axis that is
+    /// contiguous in U (C, or O when rotated): a 512 x 512 layer has 262,144 kernels, and one by one, each with 16
+    /// stores 1 MiB apart, they took longer than the layer's GEMMs on small maps.
+    /// </summary>
+    private static void TransformKernel<T, TV>(T* kernel, int o, int c, bool rotate, T* u)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
-        T half = T.One / (T.One + T.One);
-        // Rotating by 180 degrees reverses the nine weights of the row-major 3x3 kernel.
-        T* f = stackalloc T[9];
-        for (int i = 0; i < 9; i++) f[i] = rotate ? g[8 - i] : g[i];
-        T* gg = stackalloc T[12]; // G g: 4 x 3
-        for (int l = 0; l < 3; l++)
+        long plane = (long)o * c;
+        int rows = rotate ? c : o, lanes = rotate ? o : c;
+        CpuParallel.For(rows, 8, (start, end) =>
         {
-            gg[l] = f[l];
-            gg[3 + l] = (f[l] + f[3 + l] + f[6 + l]) * half;
-            gg[6 + l] = (f[l] - f[3 + l] + f[6 + l]) * half;
-            gg[9 + l] = f[6 + l];
-        }
-        for (int i = 0; i < 4; i++)
-        {
-            T* r = gg + 3 * i;
-            u[(4 * i + 0) * pointStride] = r[0];
-            u[(4 * i + 1) * pointStride] = (r[0] + r[1] + r[2]) * half;
-            u[(4 * i + 2) * pointStride] = (r[0] - r[1] + r[2]) * half;
-            u[(4 * i + 3) * pointStride] = r[2];
-        }
+            for (int row = start; row < end; row++)
+            {
+                // Lane j is kernel W[row, j] (or W[j, row] when rotated), written at U[ξ, row, j].
+                T* g = kernel + (rotate ? row : (long)row * c) * 9, dst = u + (long)row * lanes;
+                long laneStride = rotate ? (long)c * 9 : 9;
+                int j = 0;
+                for (; j + TV.Count <= lanes; j += TV.Count) TransformKernels<T, TV>(g + j * laneStride, laneStride, rotate, dst + j, plane);
+                for (; j < lanes; j++) TransformKernels<T, Scalar<T>>(g + j * laneStride, laneStride, rotate, dst + j, plane);
+            }
+        });
+    }
+
+    /// <summary>G g Gᵀ for TV.Count kernels: lane l's row-major 3x3 kernel at g + l · laneStride (reversed when rotated
+    /// by 180 degrees), its 16 points written at u + ξ · pointStride + l.</summary>
+    private static void TransformKernels<T, TV>(T* g, long laneStride, bool rotate, T* u, long pointStride)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
+    {
+        T* f = stackalloc T[9 * TV.Count];
+        for (int l = 0; l < TV.Count; l++)
+            for (int t = 0; t < 9; t++) f[t * TV.Count + l] = g[l * laneStride + (rotate ? 8 - t : t)];
+        TV half = TV.Create(T.One / (T.One + T.One));
+        TV F(int t) => TV.Load(f + t * TV.Count);
+        // G down each column of the kernel, then G along each row of the result.
+        var (g00, g10, g20, g30) = ApplyG<T, TV>(F(0), F(3), F(6), half);
+        var (g01, g11, g21, g31) = ApplyG<T, TV>(F(1), F(4), F(7), half);
+        var (g02, g12, g22, g32) = ApplyG<T, TV>(F(2), F(5), F(8), half);
+        StorePoints(ApplyG<T, TV>(g00, g01, g02, half), u, pointStride);
+        StorePoints(ApplyG<T, TV>(g10, g11, g12, half), u + 4 * pointStride, pointStride);
+        StorePoints(ApplyG<T, TV>(g20, g21, g22, half), u + 8 * pointStride, pointStride);
+        StorePoints(ApplyG<T, TV>(g30, g31, g32, half), u + 12 * pointStride, pointStride);
+    }
+
+    /// <summary>G (a, b, c)ᵀ = (a, (a + b + c) / 2, (a − b + c) / 2, c).</summary>
+    private static (TV, TV, TV, TV) ApplyG<T, TV>(TV a, TV b, TV c, TV half)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T> =>
+        (a, (a + b + c) * half, (a - b + c) * half, c);
+
+    private static void StorePoints<T, TV>((TV, TV, TV, TV) points, T* u, long pointStride)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T>
+    {
+        points.Item1.Store(u);
+        points.Item2.Store(u + pointStride);
+        points.Item3.Store(u + 2 * pointStride);
+        points.Item4.Store(u + 3 * pointStride);
     }
 
     private void Run<T>(T* input, T* u, T* bias, T* output, Plan p, bool relu)
@@ -188,34 +216,54 @@ internal sealed unsafe class Winograd : IDisposable
             }
         });
         T* total = _workspace.SumOverWorkers<T>(workers, SlotKernelGradient, size);
+        long plane = (long)o * c;
         CpuParallel.For(o, 8, (start, end) =>
         {
             for (int oc = start; oc < end; oc++)
-                for (int ic = 0; ic < c; ic++)
-                    TransformKernelGradient(total + (long)oc * c + ic, (long)o * c, dKernel + ((long)oc * c + ic) * 9);
+            {
+                int ic = 0;
+                for (; ic + TV.Count <= c; ic += TV.Count)
+                    TransformKernelGradients<T, TV>(total + oc * (long)c + ic, plane, dKernel + (oc * (long)c + ic) * 9);
+                for (; ic < c; ic++)
+                    TransformKernelGradients<T, Scalar<T>>(total + oc * (long)c + ic, plane, dKernel + (oc * (long)c + ic) * 9);
+            }
         });
     }
 
-    /// <summary>dg = Gᵀ du G for one kernel: du's 16 points are <paramref name="pointStride"/> apart.</summary>
-    private static void TransformKernelGradient<T>(T* du, long pointStride, T* dg)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>dg = Gᵀ du G for TV.Count adjacent kernels: lane l's 16 points at du + ξ · pointStride + l, its 3x3
+    /// gradient written row-major at dg + 9l.</summary>
+    private static void TransformKernelGradients<T, TV>(T* du, long pointStride, T* dg)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct, ISimdVector<TV, T>
     {
-        T half = T.One / (T.One + T.One);
-        T* t = stackalloc T[12]; // Gᵀ du: 3 x 4
-        for (int k = 0; k < 4; k++)
-        {
-            T u0 = du[k * pointStride], u1 = du[(4 + k) * pointStride], u2 = du[(8 + k) * pointStride], u3 = du[(12 + k) * pointStride];
-            t[k] = u0 + (u1 + u2) * half;
-            t[4 + k] = (u1 - u2) * half;
-            t[8 + k] = (u1 + u2) * half + u3;
-        }
-        for (int a = 0; a < 3; a++)
-        {
-            T* r = t + 4 * a;
-            dg[3 * a] = r[0] + (r[1] + r[2]) * half;
-            dg[3 * a + 1] = (r[1] - r[2]) * half;
-            dg[3 * a + 2] = (r[1] + r[2]) * half + r[3];
-        }
+        TV half = TV.Create(T.One / (T.One + T.One));
+        TV D(int point) => TV.Load(du + point * pointStride);
+        // Gᵀ down each column of du, then Gᵀ along each row of the result.
+        var (t00, t10, t20) = ApplyGTransposed<T, TV>(D(0), D(4), D(8), D(12), half);
+        var (t01, t11, t21) = ApplyGTransposed<T, TV>(D(1), D(5), D(9), D(13), half);
+        var (t02, t12, t22) = ApplyGTransposed<T, TV>(D(2), D(6), D(10), D(14), half);
+        var (t03, t13, t23) = ApplyGTransposed<T, TV>(D(3), D(7), D(11), D(15), half);
+        T* rows = stackalloc T[9 * TV.Count];
+        StoreRow(ApplyGTransposed<T, TV>(t00, t01, t02, t03, half), rows, TV.Count);
+        StoreRow(ApplyGTransposed<T, TV>(t10, t11, t12, t13, half), rows + 3 * TV.Count, TV.Count);
+        StoreRow(ApplyGTransposed<T, TV>(t20, t21, t22, t23, half), rows + 6 * TV.Count, TV.Count);
+        for (int l = 0; l < TV.Count; l++)
+            for (int t = 0; t < 9; t++) dg[9 * l + t] = rows[t * TV.Count + l];
+    }
+
+    /// <summary>Gᵀ (a, b, c, d)ᵀ = (a + (b + c) / 2, (b − c) / 2, (b + c) / 2 + d).</summary>
+    private static (TV, TV, TV) ApplyGTransposed<T, TV>(TV a, TV b, TV c, TV d, TV half)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T>
+    {
+        TV mean = (b + c) * half;
+        return (a + mean, (b - c) * half, mean + d);
+    }
+
+    private static void StoreRow<T, TV>((TV, TV, TV) row, T* dst, int stride)
+        where T : unmanaged where TV : struct, ISimdVector<TV, T>
+    {
+        row.Item1.Store(dst);
+        row.Item2.Store(dst + stride);
+        row.Item3.Store(dst + 2 * stride);
     }
 
     /// <summary>Images per GEMM group: as many as fit <see cref="GroupBudget"/>, at least one.</summary>
