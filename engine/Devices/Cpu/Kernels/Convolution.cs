@@ -86,8 +86,7 @@ internal sealed unsafe class Convolution : IDisposable
             return;
         }
         // Winograd's transforms read dY tile by tile, so the fused ReLU's mask is applied to all of it first.
-        if (reluOutput != null) VectorLoop.Map<T, ReluGradientOp<T>>(reluOutput, dy, dy, (long)g.Batch * g.OutChannels * g.OutPixels);
-        if (dBias != null) BiasGradient(dy, g, dBias);
+        MaskAndBiasGradient(dy, reluOutput, g, dBias);
         _winograd.BackwardKernel(x, dy, dKernel, g);
         if (dx != null) _winograd.BackwardData(kernel, dy, dx, g);
     }
@@ -133,17 +132,27 @@ internal sealed unsafe class Convolution : IDisposable
         if (dBias != null) SumPartials(workers, SlotBiasGradient, o, dBias);
     }
 
-    /// <summary>dBias[o] = Σ over images and pixels of dY[n, o, ·], one output channel per task (a fixed summation order).</summary>
-    private static void BiasGradient<T>(T* dy, in Conv2DGeometry g, T* dBias) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// dY ⊙= [y &gt; 0] when <paramref name="reluOutput"/> (the fused ReLU's output y) is not null, and dBias[o] = Σ over
+    /// images and pixels of dY[n, o, ·] when <paramref name="dBias"/> is not null: one pass over dY, each row summed
+    /// while it is still in L1 after masking; one output channel per task (a fixed summation order).
+    /// </summary>
+    private static void MaskAndBiasGradient<T>(T* dy, T* reluOutput, in Conv2DGeometry g, T* dBias) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (reluOutput == null && dBias == null) return;
         int o = g.OutChannels, ohw = g.OutPixels, batch = g.Batch;
         CpuParallel.For(o, 8, (start, end) =>
         {
             for (int oc = start; oc < end; oc++)
             {
                 T sum = T.Zero;
-                for (int n = 0; n < batch; n++) sum += VectorLoop.Sum(dy + ((long)n * o + oc) * ohw, ohw);
-                dBias[oc] = sum;
+                for (int n = 0; n < batch; n++)
+                {
+                    long offset = ((long)n * o + oc) * ohw;
+                    if (reluOutput != null) VectorLoop.MapRange<T, ReluGradientOp<T>>(reluOutput + offset, dy + offset, dy + offset, ohw);
+                    if (dBias != null) sum += VectorLoop.Sum(dy + offset, ohw);
+                }
+                if (dBias != null) dBias[oc] = sum;
             }
         });
     }
