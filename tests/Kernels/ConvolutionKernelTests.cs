@@ -24,10 +24,9 @@ public class ConvolutionKernelTests
     // One image per core with a column matrix larger than L2: the data gradient in pixel chunks that cut rows.
     [TestCase(1, 64, 46, 46, 5, 3, 3, 1, Padding.Same)]
     [TestCase(2, 40, 31, 37, 6, 3, 3, 1, Padding.Valid)]
-    // A first layer: one channel, so fewer patch rows (9) than filters (16): the transposed kernel-gradient GEMM.
+    // A first layer: one channel, so fewer patch rows (9) than filters (16).
     [TestCase(5, 1, 12, 10, 16, 3, 3, 1, Padding.Same)]
-    // Layers the device runs with Winograd F(2x2, 3x3): odd, non-square and even maps; under 64 input channels the
-    // kernel gradient stays with im2col, from 64 on it is Winograd's too.
+    // Layers the device runs with Winograd F(2x2, 3x3), the kernel gradient included: odd, non-square and even maps.
     [TestCase(5, 16, 12, 12, 24, 3, 3, 1, Padding.Same)]
     [TestCase(3, 20, 11, 13, 17, 3, 3, 1, Padding.Valid)]
     [TestCase(2, 32, 23, 23, 16, 3, 3, 1, Padding.Same)]

@@ -6,8 +6,7 @@ public enum ConvolutionAlgorithm
     /// <summary>
     /// Winograd F(2x2, 3x3) (Lavin and Gray, CVPR 2016; 2.25x fewer multiply-adds) for 3x3 stride-1 layers with at
     /// least 16 channels on each side and outputs of at least 6x6 that 2x2 tiles cover without much waste (not 5x5 or
-    /// 7x7): their forward pass and data gradient, and their kernel gradient from 64 input channels on. im2col + GEMM
-    /// for everything else.
+    /// 7x7): their forward pass, data gradient and kernel gradient. im2col + GEMM for everything else.
     /// </summary>
     Auto,
 
