@@ -343,8 +343,10 @@ public static unsafe partial class Gemm
                 for (int ic = i0; ic < i1; ic += mc)
                 {
                     int mcCur = Math.Min(mc, i1 - ic);
-                    T* aBlock = sharedA != null
-                        ? sharedA + SharedOffset(pc, RoundUp(p.M, mr), ic, kcCur)
+                    // A row-major op(A) is packed by the micro-kernel itself during the first B panel (PackingPanel).
+                    bool packWhileComputing = sharedA == null && !p.TransposeA && blk.Kernel == KernelKind.Vector512;
+                    T* aBlock = sharedA != null ? sharedA + SharedOffset(pc, RoundUp(p.M, mr), ic, kcCur)
+                        : packWhileComputing ? packedA
                         : PackPanels(p.A + ic * aRow + pc * aCol, aRow, aCol, mcCur, kcCur, mr, packedA);
 
                     for (int jr = 0; jr < ncCur; jr += nr)
@@ -366,7 +368,25 @@ public static unsafe partial class Gemm
                             T* aPanel = aBlock + (long)ir * kcCur;
                             T* cTile = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
                             PrefetchTile(cTile, p.Ldc, mrCur, nrCur * sizeof(T));
-                            if (mrCur == mr && nrCur == nr)
+                            bool full = mrCur == mr && nrCur == nr;
+                            if (packWhileComputing && jr == 0)
+                            {
+                                T* rows = p.A + ((ic + ir) * aRow) + pc;
+                                if (mrCur < mr)
+                                {
+                                    // The last, partial panel is padded with zero rows: packed the usual way.
+                                    PackPanels(rows, aRow, 1, mrCur, kcCur, mr, aPanel);
+                                }
+                                else
+                                {
+                                    var packing = new PackingPanel<T>(rows, aRow, aPanel);
+                                    MicroKernel512(kcCur, packing, bPanel, bStride, full ? cTile : tile, full ? p.Ldc : nr, full ? p.Alpha : T.One, full ? beta : T.Zero);
+                                    if (!full) UpdateC(tile, nr, mrCur, nrCur, p.Alpha, beta, cTile, p.Ldc);
+                                    continue;
+                                }
+                            }
+
+                            if (full)
                             {
                                 // Full tile: the micro-kernel applies alpha and beta straight from its registers.
                                 MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, bStride, cTile, p.Ldc, p.Alpha, beta);
@@ -634,7 +654,7 @@ public static unsafe partial class Gemm
         switch (kernel)
         {
             case KernelKind.Vector512:
-                MicroKernel512(kc, a, b, bStride, c, ldc, alpha, beta);
+                MicroKernel512(kc, new PackedPanel<T>(a), b, bStride, c, ldc, alpha, beta);
                 break;
             case KernelKind.Vector256:
                 MicroKernel256(kc, a, b, bStride, c, ldc, alpha, beta);
@@ -646,14 +666,15 @@ public static unsafe partial class Gemm
     }
 
     /// <summary>Vector512 micro-kernel, MR = 6 x NR = 4 vectors (64 floats / 32 doubles); contract as
-    /// <see cref="MicroKernel{T}"/>. a: packed panel (kc steps of 6 elements), b: kc steps of 4 vectors.</summary>
+    /// <see cref="MicroKernel{T}"/>. a: the A panel, read step by step (<see cref="PackedPanel{T}"/>, or
+    /// <see cref="PackingPanel{T}"/> to pack it on the way), b: kc steps of 4 vectors.</summary>
     /// <remarks>Register budget (32 zmm): 24 accumulators + 4 B vectors + 1 broadcast A element. Per step: 4 vector
     /// loads, 6 broadcasts, 24 FMAs, i.e. 12 cycles at 2 FMAs per cycle, with loads well under the 2 per cycle
     /// limit. The JIT keeps all accumulators in registers, no spills (checked with DOTNET_JitDisasm).</remarks>
-    private static void MicroKernel512<T>(int kc, T* a, T* b, int bStride, T* c, int ldc, T alpha, T beta)
+    private static void MicroKernel512<T, TPanel>(int kc, TPanel a, T* b, int bStride, T* c, int ldc, T alpha, T beta)
         where T : unmanaged, IFloatingPointIeee754<T>
+        where TPanel : struct, IPanelA<T, TPanel>
     {
-        const int mr = 6;
         int l = Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<T> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -662,23 +683,23 @@ public static unsafe partial class Gemm
         Vector512<T> c40 = default, c41 = default, c42 = default, c43 = default;
         Vector512<T> c50 = default, c51 = default, c52 = default, c53 = default;
 
-        for (int p = 0; p < kc; p++, a += mr, b += bStride)
+        for (int p = 0; p < kc; p++, a = a.Next(), b += bStride)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + l);
             var b2 = Vector512.Load(b + 2 * l);
             var b3 = Vector512.Load(b + 3 * l);
-            var ai = Vector512.Create(a[0]);
+            var ai = Vector512.Create(a.Read(0));
             c00 = VectorMath.Fma(ai, b0, c00); c01 = VectorMath.Fma(ai, b1, c01); c02 = VectorMath.Fma(ai, b2, c02); c03 = VectorMath.Fma(ai, b3, c03);
-            ai = Vector512.Create(a[1]);
+            ai = Vector512.Create(a.Read(1));
             c10 = VectorMath.Fma(ai, b0, c10); c11 = VectorMath.Fma(ai, b1, c11); c12 = VectorMath.Fma(ai, b2, c12); c13 = VectorMath.Fma(ai, b3, c13);
-            ai = Vector512.Create(a[2]);
+            ai = Vector512.Create(a.Read(2));
             c20 = VectorMath.Fma(ai, b0, c20); c21 = VectorMath.Fma(ai, b1, c21); c22 = VectorMath.Fma(ai, b2, c22); c23 = VectorMath.Fma(ai, b3, c23);
-            ai = Vector512.Create(a[3]);
+            ai = Vector512.Create(a.Read(3));
             c30 = VectorMath.Fma(ai, b0, c30); c31 = VectorMath.Fma(ai, b1, c31); c32 = VectorMath.Fma(ai, b2, c32); c33 = VectorMath.Fma(ai, b3, c33);
-            ai = Vector512.Create(a[4]);
+            ai = Vector512.Create(a.Read(4));
             c40 = VectorMath.Fma(ai, b0, c40); c41 = VectorMath.Fma(ai, b1, c41); c42 = VectorMath.Fma(ai, b2, c42); c43 = VectorMath.Fma(ai, b3, c43);
-            ai = Vector512.Create(a[5]);
+            ai = Vector512.Create(a.Read(5));
             c50 = VectorMath.Fma(ai, b0, c50); c51 = VectorMath.Fma(ai, b1, c51); c52 = VectorMath.Fma(ai, b2, c52); c53 = VectorMath.Fma(ai, b3, c53);
         }
 
@@ -691,6 +712,50 @@ public static unsafe partial class Gemm
         StoreRow(c + 3 * ldc, c30, c31, va, vb, readC); StoreRow(c + 3 * ldc + 2 * l, c32, c33, va, vb, readC);
         StoreRow(c + 4 * ldc, c40, c41, va, vb, readC); StoreRow(c + 4 * ldc + 2 * l, c42, c43, va, vb, readC);
         StoreRow(c + 5 * ldc, c50, c51, va, vb, readC); StoreRow(c + 5 * ldc + 2 * l, c52, c53, va, vb, readC);
+    }
+
+    /// <summary>How a micro-kernel reads its A panel, 6 elements per step: one struct type per source, so the JIT compiles
+    /// the kernel once for each with the reads inlined.</summary>
+    private interface IPanelA<T, TSelf>
+        where T : unmanaged
+        where TSelf : struct, IPanelA<T, TSelf>
+    {
+        /// <summary>Element of row <paramref name="row"/> (0-5) at the current step.</summary>
+        T Read(int row);
+
+        /// <summary>The reader at the next step.</summary>
+        TSelf Next();
+    }
+
+    /// <summary>A packed panel: step p at a[6p .. 6p + 5].</summary>
+    private readonly struct PackedPanel<T>(T* a) : IPanelA<T, PackedPanel<T>>
+        where T : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T Read(int row) => a[row];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public PackedPanel<T> Next() => new(a + 6);
+    }
+
+    /// <summary>
+    /// Six rows of a row-major op(A) read in place (row i at <c>rows + i * lda</c>, step p at column p), each element
+    /// also written to the packed panel: the first B panel's pass packs A, instead of a separate pass before it whose
+    /// reads from L3 or memory nothing overlaps (measured 1.6-3.5 % faster at 1024³).
+    /// </summary>
+    private readonly struct PackingPanel<T>(T* rows, long lda, T* packed) : IPanelA<T, PackingPanel<T>>
+        where T : unmanaged
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T Read(int row)
+        {
+            T value = rows[row * lda];
+            packed[row] = value;
+            return value;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public PackingPanel<T> Next() => new(rows + 1, lda, packed + 6);
     }
 
     /// <summary>Vector256 micro-kernel, MR = 6 x NR = 2 vectors (16 floats / 8 doubles); contract as
