@@ -28,8 +28,9 @@ namespace NativeCnn.Engine.Cpu;
 /// <para>
 /// Packing copies every operand into the order the micro-kernel reads it (unit stride, 64-byte aligned),
 /// so one micro-kernel serves all four transpose combinations, and edge panels are padded with zeros so the
-/// micro-kernel never needs a bounds check. (One exception: for thin problems a non-transposed B is read in place,
-/// see <see cref="DirectBMaxRows"/>.) Full tiles are updated (alpha, beta) straight from the accumulator
+/// micro-kernel never needs a bounds check. (Exceptions: for thin problems a non-transposed B is read in place, see
+/// <see cref="DirectBMaxRows"/>; and a row-major A is packed by the Vector512 micro-kernel itself while it computes
+/// with the first B panel, see <see cref="PackingPanel{T}"/>.) Full tiles are updated (alpha, beta) straight from the accumulator
 /// registers; partial tiles (m % MR, n % NR) are computed whole into a small tile buffer and copied out.
 /// </para>
 /// <para>
