@@ -369,34 +369,31 @@ public static unsafe partial class Gemm
                             T* aPanel = aBlock + (long)ir * kcCur;
                             T* cTile = p.C + (long)(ic + ir) * p.Ldc + jc + jr;
                             PrefetchTile(cTile, p.Ldc, mrCur, nrCur * sizeof(T));
+                            // A full tile is updated (alpha, beta) straight from the micro-kernel's registers; an edge
+                            // tile is computed whole (the padding rows/columns are zeros) into the tile buffer, then only
+                            // its mrCur x nrCur part of C is updated.
                             bool full = mrCur == mr && nrCur == nr;
-                            if (packWhileComputing && jr == 0)
+                            T* target = full ? cTile : tile;
+                            int ldTarget = full ? p.Ldc : nr;
+                            T tileAlpha = full ? p.Alpha : T.One, tileBeta = full ? beta : T.Zero;
+                            T* rows = p.A + ((ic + ir) * aRow) + (pc * aCol);
+                            if (packWhileComputing && jr == 0 && mrCur == mr)
                             {
-                                T* rows = p.A + ((ic + ir) * aRow) + pc;
-                                if (mrCur < mr)
+                                MicroKernel512(kcCur, new PackingPanel<T>(rows, aRow, aPanel), bPanel, bStride, target, ldTarget, tileAlpha, tileBeta);
+                            }
+                            else
+                            {
+                                if (packWhileComputing && jr == 0)
                                 {
                                     // The last, partial panel is padded with zero rows: packed the usual way.
                                     PackPanels(rows, aRow, 1, mrCur, kcCur, mr, aPanel);
                                 }
-                                else
-                                {
-                                    var packing = new PackingPanel<T>(rows, aRow, aPanel);
-                                    MicroKernel512(kcCur, packing, bPanel, bStride, full ? cTile : tile, full ? p.Ldc : nr, full ? p.Alpha : T.One, full ? beta : T.Zero);
-                                    if (!full) UpdateC(tile, nr, mrCur, nrCur, p.Alpha, beta, cTile, p.Ldc);
-                                    continue;
-                                }
+
+                                MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, bStride, target, ldTarget, tileAlpha, tileBeta);
                             }
 
-                            if (full)
+                            if (!full)
                             {
-                                // Full tile: the micro-kernel applies alpha and beta straight from its registers.
-                                MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, bStride, cTile, p.Ldc, p.Alpha, beta);
-                            }
-                            else
-                            {
-                                // Edge tile: compute the whole MR x NR tile (the padding rows/columns are zeros)
-                                // into the tile buffer, then update only the mrCur x nrCur part of C.
-                                MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, bStride, tile, nr, T.One, T.Zero);
                                 UpdateC(tile, nr, mrCur, nrCur, p.Alpha, beta, cTile, p.Ldc);
                             }
                         }
@@ -742,7 +739,7 @@ public static unsafe partial class Gemm
     /// <summary>
     /// Six rows of a row-major op(A) read in place (row i at <c>rows + i * lda</c>, step p at column p), each element
     /// also written to the packed panel: the first B panel's pass packs A, instead of a separate pass before it whose
-    /// reads from L3 or memory nothing overlaps (measured 1.6-3.5 % faster at 1024³).
+    /// reads from L3 or memory nothing overlaps (measured 2-3 % faster at 1024³, bench/RESULTS.md).
     /// </summary>
     private readonly struct PackingPanel<T>(T* rows, long lda, T* packed) : IPanelA<T, PackingPanel<T>>
         where T : unmanaged
