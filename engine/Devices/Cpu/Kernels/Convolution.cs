@@ -22,6 +22,10 @@ internal sealed unsafe class Convolution : IDisposable
     // Columns of the GEMM's register tile (Vector512 float kernel).
     private const int TileColumns = 64;
 
+    // From this many output pixels one image already gives the GEMMs enough columns (8 register tiles) and deep
+    // inner products for dW; more images would only add a pass that gathers dY into (and scatters Y out of) [O, images*S].
+    private const int OneImagePixels = 512;
+
     private const int SlotColumns = 0, SlotOutput = 1, SlotKernelGradient = 2, SlotBiasGradient = 3;
     private readonly Workspace _workspace = new(CpuParallel.Workers, 4);
     private readonly Winograd _winograd = new();
@@ -30,18 +34,14 @@ internal sealed unsafe class Convolution : IDisposable
     /// <param name="algorithm">Which method runs 3x3 stride-1 layers: see <see cref="ConvolutionAlgorithm"/>.</param>
     public Convolution(ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Auto) => _useWinograd = algorithm == ConvolutionAlgorithm.Auto;
 
-    // From this many output pixels one image already gives the GEMMs enough columns (8 register tiles) and deep
-    // inner products for dW; more images would only add a pass that gathers dY into (and scatters Y out of) [O, images*S].
-    private const int OneImagePixels = 512;
-
     private static int GroupSize(in Conv2DGeometry g, int images)
     {
         if (g.OutPixels >= OneImagePixels) return 1;
         long perImage = Math.Max(1L, (long)g.PatchSize * g.OutPixels);
         int byBudget = (int)Math.Clamp(ColumnBudget / perImage, 1, Math.Max(1, images));
         // Small feature maps (6x6, 5x5) give widths like 6 * 36 = 216, which fill only 3.4 of the GEMM's 64-column
-        // register tiles. Up to four times the budget, take the smallest group whose width wastes under 2 %. Large
-        // maps stay at one image: two would push the column matrix out of L3's share (measured slower).
+        // register tiles. Up to four times the budget, take the smallest group whose width wastes under 2 %. Deep
+        // patches stay at one image: two would push the column matrix out of L3's share (measured slower).
         if (byBudget == 1) return 1;
         int most = (int)Math.Clamp(4 * ColumnBudget / perImage, 1, Math.Max(1, images));
         for (int group = byBudget; group <= most; group++)
