@@ -114,11 +114,12 @@ public static class TrainCommand
         ErrorHandling.Info($"training {spec.Name} ({model.TotalParameterCount:N0} parameters) on {dev.Name}: {train.Count:N0} images, {recipe}; run folder {run.Path}");
         var history = new List<EpochStats>();
         EpochStats? best = null;
+        var clock = new RunClock(a.Epochs);
         for (int epoch = 1; epoch <= a.Epochs; epoch++)
         {
             optimizer.LearningRate = schedule.RateFor(epoch, optimizer.LearningRate);
             int e = epoch;
-            var stats = ConsoleProgress.Run(epoch, a.Epochs, trainer.BatchesPerEpoch, onBatch => trainer.RunEpoch(e, onBatch));
+            var stats = ConsoleProgress.Run(epoch, clock, trainer.BatchesPerEpoch, onBatch => trainer.RunEpoch(e, onBatch));
             history.Add(stats);
             run.AppendMetrics(stats);
             schedule.Observe(stats.ValidationLoss);
