@@ -29,9 +29,14 @@ namespace NativeCnn.Data.Caching;
 /// <para>Writes are atomic: a temporary file in the same folder is written, flushed to disk
 /// (fsync) and renamed over the target, so a crash never leaves a half-written cache under the
 /// real name. Reads check magic, version, key, that every size fits the file, and the checksum
-/// (computed in the same single pass as the parse) before returning anything; a file that fails is deleted and reported as a miss, and the caller rebuilds it.
-/// Files for other keys are left alone (another run may use other preprocessing); delete the
-/// folder to reclaim space. Big-endian machines never use the cache.</para>
+/// (computed in the same single pass as the parse) before returning anything; a file that fails
+/// is deleted and reported as a miss, and the caller rebuilds it.</para>
+/// <para>The folder stays bounded: a load that hits refreshes the file's modification time, and a
+/// store keeps only the <see cref="KeepPerName"/> most recently used files of its dataset name,
+/// deleting older keys. Without that, every change to the sources' listing (a fresh copy, a
+/// remount that resets modification times) would leave one more full-size file behind, while a
+/// few keys per name still let runs with different preprocessing (48x48 and 64x64 of one folder)
+/// take turns without rebuilding. Big-endian machines never use the cache.</para>
 /// </remarks>
 public sealed class DatasetCache
 {
@@ -40,6 +45,12 @@ public sealed class DatasetCache
     private const int HashSize = 32;
     private const byte EncodingBytes = 0;
     private const byte EncodingFloat = 1;
+
+    /// <summary>How many files (keys) one dataset name keeps; a store deletes the older ones.</summary>
+    public const int KeepPerName = 3;
+
+    /// <summary>Age after which a leftover temporary file (from a killed writer) is deleted by a store.</summary>
+    private static readonly TimeSpan StaleTemporary = TimeSpan.FromHours(1);
 
     /// <summary>Creates a cache rooted at <paramref name="directory"/>; the folder is created on first store.</summary>
     /// <param name="directory">Cache folder.</param>
@@ -142,6 +153,7 @@ public sealed class DatasetCache
             CachedDataset? data = ReadVerified(path, key, out rejectReason);
             if (data is not null)
             {
+                MarkUsed(path);
                 return data;
             }
         }
@@ -153,7 +165,11 @@ public sealed class DatasetCache
         return null;
     }
 
-    /// <summary>Writes a dataset atomically under (<paramref name="name"/>, <paramref name="key"/>), replacing any previous file.</summary>
+    /// <summary>
+    /// Writes a dataset atomically under (<paramref name="name"/>, <paramref name="key"/>), replacing any
+    /// previous file, then deletes all but the <see cref="KeepPerName"/> most recently used files of
+    /// <paramref name="name"/> and its temporary files older than an hour.
+    /// </summary>
     /// <param name="name">Dataset label (see <see cref="PathFor"/>).</param>
     /// <param name="key">Key from <see cref="ComputeKey"/>.</param>
     /// <param name="data">What to store.</param>
@@ -182,6 +198,7 @@ public sealed class DatasetCache
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
+            Prune(name, path);
             return path;
         }
         catch
@@ -433,6 +450,37 @@ public sealed class DatasetCache
         }
         return value;
     }
+
+    // Best effort: the data is already loaded, so a failure here must not fail the caller.
+    private static void MarkUsed(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private void Prune(string name, string justWritten)
+    {
+        var older = new DirectoryInfo(Directory).EnumerateFiles($"{name}-*.nccache")
+            .Where(f => f.FullName != justWritten && IsKeyFile(f.Name, name))
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .Skip(KeepPerName - 1);
+        var staleTemporaries = new DirectoryInfo(Directory).EnumerateFiles($"{name}-*.nccache.*.tmp")
+            .Where(f => DateTime.UtcNow - f.LastWriteTimeUtc > StaleTemporary);
+        foreach (FileInfo file in older.Concat(staleTemporaries).ToList())
+        {
+            TryDelete(file.FullName);
+        }
+    }
+
+    // "fer2013-folder-<16 hex>.nccache" only: the glob for "fer2013" would also match "fer2013-folder-…".
+    private static bool IsKeyFile(string fileName, string name) =>
+        fileName.Length == name.Length + 1 + 16 + ".nccache".Length
+        && !fileName.AsSpan(name.Length + 1, 16).ContainsAnyExcept("0123456789abcdef");
 
     private static void TryDelete(string path)
     {

@@ -110,6 +110,37 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
+    public void StoreKeepsOnlyTheMostRecentlyUsedFilesOfItsName()
+    {
+        var cache = new DatasetCache(fixture.CacheFolder);
+        var data = new CachedDataset([new LabeledImageSet([0.5f, 0.25f], [0, 1], 1, 1, 1, ["a", "b"])], []);
+        string[] keys = Enumerable.Range(0, 4).Select(i => DatasetCache.ComputeKey("test/1", [], $"p{i}")).ToArray();
+        string other = cache.Store("fer2013-other", keys[0], data);
+        string[] files = keys[..3].Select(k => cache.Store("fer2013", k, data)).ToArray();
+        DateTime now = DateTime.UtcNow;
+        for (int i = 0; i < 3; i++)
+        {
+            File.SetLastWriteTimeUtc(files[i], now.AddHours(i - 10));
+        }
+        string staleTemp = files[1] + ".1234.0123456789abcdef.tmp";
+        string freshTemp = files[1] + ".5678.0123456789abcdef.tmp";
+        File.WriteAllText(staleTemp, "killed writer");
+        File.WriteAllText(freshTemp, "writer still running");
+        File.SetLastWriteTimeUtc(staleTemp, now.AddHours(-2));
+
+        // Loading the oldest file makes it the most recently used one.
+        Assert.That(cache.TryLoad("fer2013", keys[0], out _), Is.Not.Null);
+        string newest = cache.Store("fer2013", keys[3], data);
+
+        Assert.That(File.Exists(newest) && File.Exists(files[0]) && File.Exists(files[2]), Is.True, "the new file and the two most recently used stay");
+        Assert.That(File.Exists(files[1]), Is.False, "the least recently used key is deleted");
+        Assert.That(File.Exists(other), Is.True, "another dataset name (even one sharing the prefix) is left alone");
+        Assert.That(File.Exists(staleTemp), Is.False, "an hour-old temporary file is a killed writer's");
+        Assert.That(File.Exists(freshTemp), Is.True, "a recent temporary file may belong to a running writer");
+        Assert.That(cache.TryLoad("fer2013", keys[1], out _), Is.Null);
+    }
+
+    [Test]
     public void UnwritableCacheDoesNotFailTheLoad()
     {
         string notAFolder = Path.Combine(fixture.Folder, "file-in-the-way");
