@@ -65,12 +65,7 @@ public static class Checkpoint
         var model = Sequential.Build(spec, device, dtype);
         try
         {
-            foreach (var p in model.Parameters)
-            {
-                if (!content.Tensors.TryGetValue(p.FullName, out var stored))
-                    throw new CheckpointFormatException(path, $"tensor '{p.FullName}' is missing");
-                CopyInto(path, stored, p.Value);
-            }
+            RestoreWeights(path, content, model);
         }
         catch
         {
@@ -78,6 +73,25 @@ public static class Checkpoint
             throw;
         }
         return new LoadedCheckpoint(model, content);
+    }
+
+    /// <summary>
+    /// Copies every parameter (weights, biases, BatchNormalization's moving mean and variance)
+    /// saved in <paramref name="content"/> into an already built <paramref name="model"/>, e.g. to
+    /// resume a run into the model its command line built.
+    /// </summary>
+    /// <param name="path">The file <paramref name="content"/> came from, for error messages.</param>
+    /// <param name="content">What <see cref="SafeTensorsFile.Read"/> returned for it.</param>
+    /// <param name="model">Target model; its architecture must match the stored one.</param>
+    /// <exception cref="CheckpointFormatException">A parameter is missing or has the wrong shape or type (the message names the file and the tensor).</exception>
+    public static void RestoreWeights(string path, SafeTensorsContent content, Sequential model)
+    {
+        foreach (var p in model.Parameters)
+        {
+            if (!content.Tensors.TryGetValue(p.FullName, out var stored))
+                throw new CheckpointFormatException(path, $"tensor '{p.FullName}' is missing");
+            CopyInto(path, stored, p.Value);
+        }
     }
 
     /// <summary>Restores optimizer moments and iteration count saved by <see cref="Save"/>.</summary>

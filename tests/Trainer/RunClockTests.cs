@@ -59,4 +59,14 @@ public class RunClockTests
         // One epoch finished in well under a second, so the two epochs after this one add almost nothing.
         Assert.That(clock.Remaining(S(100)), Is.GreaterThanOrEqualTo(S(100)).And.LessThan(S(102)));
     }
+
+    [Test]
+    public void A_resumed_run_counts_only_the_epochs_left()
+    {
+        // Resumed at epoch 9 of 10: this epoch's remaining 100 s and one more epoch of about 100 s.
+        var clock = new RunClock(10, firstEpoch: 9);
+        clock.StartEpoch();
+        Assert.That(clock.Remaining(S(100)), Is.GreaterThanOrEqualTo(S(200)).And.LessThan(S(202)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RunClock(10, firstEpoch: 11));
+    }
 }

@@ -170,6 +170,114 @@ public class TrainingRunTests
     }
 
     [Test]
+    public void An_interrupted_run_resumed_with_resume_ends_exactly_like_an_uninterrupted_one()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "nativecnn-resume-" + Guid.NewGuid().ToString("N"));
+        // Dropout, augmentation, Adam's moments and ReduceLROnPlateau, whose count of epochs without
+        // a lower validation loss spans the interruption: everything whose state a resume must restore.
+        string[] recipe = ["train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "6",
+            "--samples-per-class", "4", "--batch-size", "4", "--flip", "--rotation", "10", "--lr-schedule", "plateau", "--seed", "5"];
+        string whole = Path.Combine(root, "whole"), resumed = Path.Combine(root, "resumed");
+        try
+        {
+            Assert.That(Cli.Run([.. recipe, "--out", whole]).ExitCode, Is.EqualTo(0));
+            TrainCommandInterrupted([.. recipe, "--out", resumed], afterEpoch: 4);
+            Assert.That(File.Exists(Path.Combine(resumed, "report.json")), Is.False);
+            Assert.That(File.ReadAllLines(Path.Combine(resumed, "metrics.jsonl")), Has.Length.EqualTo(4));
+
+            var again = Cli.Run([.. recipe, "--out", resumed, "--resume"]);
+            Assert.That(again.ExitCode, Is.EqualTo(0), again.Error);
+            Assert.That(again.Out, Does.Contain("resuming after epoch 4"));
+            Assert.That(again.Out, Does.Not.Contain("epoch 1/6  batch"), "finished epochs are not trained again");
+
+            string[] Losses(string run) => File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(line =>
+            {
+                using var epoch = JsonDocument.Parse(line);
+                var e = epoch.RootElement;
+                return string.Join(" ", new[] { "train_loss", "train_accuracy", "validation_loss", "validation_accuracy", "learning_rate" }
+                    .Select(name => e.GetProperty(name).GetDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+            }).ToArray();
+            Assert.That(Losses(whole)[^1].Split(' ')[^1], Is.Not.EqualTo(Losses(whole)[0].Split(' ')[^1]),
+                "this recipe's plateau schedule lowers the rate after the interruption, so the schedule's replay is tested");
+            Assert.That(Losses(resumed), Is.EqualTo(Losses(whole)), "every epoch's losses, accuracies and learning rate, bit for bit");
+            Assert.That(File.ReadAllBytes(Path.Combine(resumed, "last.safetensors")), Is.EqualTo(File.ReadAllBytes(Path.Combine(whole, "last.safetensors"))),
+                "the final weights and optimizer state");
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(resumed, "report.json")));
+            using var wholeReport = JsonDocument.Parse(File.ReadAllText(Path.Combine(whole, "report.json")));
+            Assert.That(report.RootElement.GetProperty("resumed_after_epoch").GetInt32(), Is.EqualTo(4));
+            Assert.That(report.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble(),
+                Is.EqualTo(wholeReport.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble()));
+
+            var missing = Cli.Run([.. recipe, "--out", whole + "-never-started", "--resume"]);
+            Assert.That(missing.ExitCode, Is.EqualTo(1));
+            Assert.That(missing.Error, Does.Contain("last.safetensors: not found"));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Resume_refuses_other_options_than_the_interrupted_run_had()
+    {
+        string run = Path.Combine(Path.GetTempPath(), "nativecnn-resume-" + Guid.NewGuid().ToString("N"));
+        string[] recipe = ["train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "2",
+            "--samples-per-class", "4", "--out", run];
+        try
+        {
+            TrainCommandInterrupted(recipe, afterEpoch: 1);
+            var other = Cli.Run([.. recipe.Select(o => o == "2" ? "3" : o), "--resume"]);
+            Assert.That(other.ExitCode, Is.EqualTo(1));
+            Assert.That(other.Error, Does.Contain("last.safetensors").And.Contain("--resume needs the same options").And.Contain("3 epochs"));
+            Assert.That(other.Error, Does.Not.Contain("   at "), "no stack trace");
+            Assert.That(Cli.Run([.. recipe, "--resume"]).ExitCode, Is.EqualTo(0), "the original options resume it");
+            Assert.That(Cli.Run([.. recipe, "--resume"]).Error, Does.Contain("already holds a finished run"));
+        }
+        finally
+        {
+            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Early_stopping_ends_the_run_the_given_number_of_epochs_after_the_best()
+    {
+        string run = Path.Combine(Path.GetTempPath(), "nativecnn-early-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var train = Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "12",
+                "--samples-per-class", "4", "--batch-size", "4", "--early-stopping", "2", "--seed", "5", "--out", run);
+            Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
+            var accuracies = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))
+                .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("validation_accuracy").GetDouble()).ToList();
+            int best = accuracies.IndexOf(accuracies.Max()) + 1;
+            Assert.That(accuracies, Has.Count.LessThan(12), "this recipe stops early");
+            Assert.That(train.Out, Does.Contain("early stopping: no better public-test accuracy for 2 epochs"));
+            Assert.That(accuracies, Has.Count.EqualTo(best + 2), "two epochs without a better accuracy after the best, then stop");
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
+            Assert.That(report.RootElement.GetProperty("best_epoch").GetInt32(), Is.EqualTo(best));
+        }
+        finally
+        {
+            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
+        }
+    }
+
+    private static void TrainCommandInterrupted(string[] args, int afterEpoch)
+    {
+        NativeCnn.Trainer.Cli.TrainCommand.InterruptAfterEpochForTests = afterEpoch;
+        try
+        {
+            Assert.That(Cli.Run(args).ExitCode, Is.Not.EqualTo(0), $"the run stops after epoch {afterEpoch}");
+        }
+        finally
+        {
+            NativeCnn.Trainer.Cli.TrainCommand.InterruptAfterEpochForTests = null;
+        }
+    }
+
+    [Test]
     public void A_four_class_model_trains_and_evaluates_on_its_fer_subset()
     {
         string run = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));

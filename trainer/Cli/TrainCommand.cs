@@ -36,9 +36,14 @@ public static class TrainCommand
     /// <param name="Augmentation">Random training-image transforms.</param>
     /// <param name="L2">Keras l2(λ) for every Conv2D and Dense kernel without its own kernel_regularizer (0 = off).</param>
     /// <param name="ClassWeight">"none" or "balanced" (Keras class_weight from scikit-learn's balanced formula, training loss only).</param>
+    /// <param name="Resume">Continue the interrupted run in <paramref name="Output"/> from its last.safetensors.</param>
     public sealed record TrainArguments(string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double? LearningRate,
         double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass,
-        string Schedule = "constant", int EarlyStopping = 0, AugmentationOptions? Augmentation = null, double L2 = 0, string ClassWeight = "none");
+        string Schedule = "constant", int EarlyStopping = 0, AugmentationOptions? Augmentation = null, double L2 = 0, string ClassWeight = "none",
+        bool Resume = false);
+
+    /// <summary>Tests only: stop with an <see cref="OperationCanceledException"/> right after this epoch's files are written, as a killed run would.</summary>
+    internal static int? InterruptAfterEpochForTests { get; set; }
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
@@ -67,10 +72,11 @@ public static class TrainCommand
         var l2 = new Option<double>("--l2") { Description = "L2 weight decay λ: adds λ·Σw² per Conv2D/Dense kernel to the loss (Keras kernel_regularizer=l2(λ)) unless the architecture sets the layer's own; 0 = off", DefaultValueFactory = _ => 0 };
         var classWeight = new Option<string>("--class-weight") { Description = "none, or balanced: weight each class's training loss by n_samples / (n_classes · count), computed on the training images (Keras class_weight)", DefaultValueFactory = _ => "none" };
         classWeight.AcceptOnlyFromAmong(LossSettings.ClassWeightModes);
+        var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in --out from its last finished epoch (give the run's original options)" };
         var command = new Command("train", "Train a model and keep the best checkpoint")
         {
             model, data, epochs, batchSize, optimizer, lr, momentum, nesterov, seed, device, output, perClass,
-            schedule, earlyStopping, rotation, shift, zoom, shear, flip, l2, classWeight,
+            schedule, earlyStopping, rotation, shift, zoom, shear, flip, l2, classWeight, resume,
         };
         command.SetAction(r => ErrorHandling.Run(() => Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs),
             r.GetValue(batchSize), r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(momentum), r.GetValue(nesterov), r.GetValue(seed),
@@ -79,7 +85,7 @@ public static class TrainCommand
             {
                 RotationRange = r.GetValue(rotation), WidthShiftRange = r.GetValue(shift), HeightShiftRange = r.GetValue(shift),
                 ZoomRange = r.GetValue(zoom), ShearRange = r.GetValue(shear), HorizontalFlip = r.GetValue(flip),
-            }, r.GetValue(l2), r.GetValue(classWeight)!))));
+            }, r.GetValue(l2), r.GetValue(classWeight)!, r.GetValue(resume)))));
         return command;
     }
 
@@ -88,6 +94,7 @@ public static class TrainCommand
     public static int Run(TrainArguments a)
     {
         if (a.Epochs <= 0) throw new CliException($"--epochs must be positive, got {a.Epochs}");
+        if (a.Resume && a.Output is null) throw new CliException("--resume needs --out: the folder of the run to continue");
         LossSettings.Validate(a.L2, a.ClassWeight);
         var total = Stopwatch.StartNew();
         var spec = ModelLocator.Load(a.Model);
@@ -95,7 +102,7 @@ public static class TrainCommand
         string dataPath = DataLocator.Resolve(a.Data);
         var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info);
         var train = a.SamplesPerClass > 0 ? data.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : data.Train;
-        var run = new RunFolder(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        var run = new RunFolder(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), a.Resume);
 
         using var model = Sequential.Build(spec, dev, seed: a.Seed);
         var loss = LossSettings.Apply(model, train, a.L2, a.ClassWeight);
@@ -112,10 +119,17 @@ public static class TrainCommand
             + (loss.Describe() is { } extra ? ", " + extra : "")
             + $", seed {a.Seed}";
         ErrorHandling.Info($"training {spec.Name} ({model.TotalParameterCount:N0} parameters) on {dev.Name}: {train.Count:N0} images, {recipe}; run folder {run.Path}");
-        var history = new List<EpochStats>();
-        EpochStats? best = null;
-        var clock = new RunClock(a.Epochs);
-        for (int epoch = 1; epoch <= a.Epochs; epoch++)
+        string runKey = $"{spec.Name} on {dataPath} ({train.Count} images): {recipe}"
+            + (a.Optimizer == "sgd" ? $", momentum {a.Momentum} nesterov {a.Nesterov}" : "");
+        var history = a.Resume ? Resumption.Restore(run, model, optimizer, schedule, runKey) : [];
+        // The best epoch is the first with the highest validation accuracy, as the loop below keeps it.
+        EpochStats? best = history.MaxBy(h => h.ValidationAccuracy);
+        bool Stopped(int epoch) => a.EarlyStopping > 0 && best is not null && epoch - best.Epoch >= a.EarlyStopping;
+        int firstEpoch = history.Count + 1;
+        if (a.Resume)
+            ErrorHandling.Info($"resuming after epoch {history.Count} (best so far: epoch {best?.Epoch}, {data.ValidationName} {best?.ValidationAccuracy:P2})");
+        var clock = new RunClock(a.Epochs, Math.Min(firstEpoch, a.Epochs));
+        for (int epoch = firstEpoch; epoch <= a.Epochs && !Stopped(epoch - 1); epoch++)
         {
             optimizer.LearningRate = schedule.RateFor(epoch, optimizer.LearningRate);
             int e = epoch;
@@ -124,23 +138,24 @@ public static class TrainCommand
             run.AppendMetrics(stats);
             schedule.Observe(stats.ValidationLoss);
             bool improved = best == null || stats.ValidationAccuracy > best.ValidationAccuracy;
+            string state = Resumption.State(epoch, runKey, new Dictionary<string, object?>
+            {
+                ["seed"] = a.Seed, ["batch_size"] = a.BatchSize, ["data"] = dataPath, ["validation_accuracy"] = stats.ValidationAccuracy,
+                ["l2"] = a.L2, ["kernel_l2"] = loss.KernelL2, ["class_weight"] = a.ClassWeight, ["class_weights"] = loss.ClassWeightByName,
+            });
             if (improved)
             {
                 best = stats;
-                Checkpoint.Save(run.CheckpointPath, model, optimizer, JsonSerializer.Serialize(new
-                {
-                    epoch, seed = a.Seed, batch_size = a.BatchSize, data = dataPath, validation_accuracy = stats.ValidationAccuracy,
-                    l2 = a.L2, kernel_l2 = loss.KernelL2, class_weight = a.ClassWeight, class_weights = loss.ClassWeightByName,
-                }, RunFolder.Json));
+                Checkpoint.Save(run.CheckpointPath, model, optimizer, state);
             }
+            Checkpoint.Save(run.LastCheckpointPath, model, optimizer, state);
             ErrorHandling.Info($"epoch {epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
                 + $"{data.ValidationName} loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
                 + $"{stats.ImagesPerSecond:0} img/s  lr {stats.LearningRate:G3}{(improved ? "  * saved" : "")}");
-            if (a.EarlyStopping > 0 && epoch - best!.Epoch >= a.EarlyStopping)
-            {
+            if (InterruptAfterEpochForTests == epoch)
+                throw new OperationCanceledException($"interrupted after epoch {epoch}");
+            if (Stopped(epoch))
                 ErrorHandling.Info($"early stopping: no better {data.ValidationName} accuracy for {a.EarlyStopping} epochs");
-                break;
-            }
         }
 
         // Report the test part with the checkpoint chosen on validation, exactly as evaluate would load it.
@@ -177,7 +192,9 @@ public static class TrainCommand
             private_test = data.TestName == "private-test" ? test : null,
             seconds_per_epoch = history.Average(h => h.Seconds),
             train_images_per_second = history.Average(h => h.ImagesPerSecond),
-            total_seconds = total.Elapsed.TotalSeconds,
+            // A resumed run adds the finished epochs' time from before the interruption.
+            total_seconds = total.Elapsed.TotalSeconds + history.Take(firstEpoch - 1).Sum(h => h.Seconds),
+            resumed_after_epoch = a.Resume ? firstEpoch - 1 : (int?)null,
             history,
         });
         RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(), recipe,

@@ -21,15 +21,22 @@ public sealed class RunClock
 
     /// <summary>Creates a clock for a run of <paramref name="epochs"/> epochs; time starts at the first <see cref="StartEpoch"/>.</summary>
     /// <param name="epochs">Planned epochs, at least 1.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is below 1.</exception>
-    public RunClock(int epochs)
+    /// <param name="firstEpoch">The epoch this process starts at (above 1 when a run is resumed).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="epochs"/> is below 1, or <paramref name="firstEpoch"/> is outside 1..<paramref name="epochs"/>.</exception>
+    public RunClock(int epochs, int firstEpoch = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(epochs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(firstEpoch, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstEpoch, epochs);
         Epochs = epochs;
+        FirstEpoch = firstEpoch;
     }
 
     /// <summary>Planned epochs.</summary>
     public int Epochs { get; }
+
+    /// <summary>The epoch this process started at.</summary>
+    public int FirstEpoch { get; }
 
     /// <summary>Marks the start of the next epoch; the time since the previous mark counts as one finished epoch.</summary>
     public void StartEpoch()
@@ -46,14 +53,14 @@ public sealed class RunClock
     /// <param name="epochRemaining">Remaining time of the current epoch's training pass.</param>
     /// <returns>The estimate (see <see cref="Estimate"/>).</returns>
     public TimeSpan Remaining(TimeSpan epochRemaining) =>
-        Estimate(Epochs, _finishedEpochs, _epochStart, _run.Elapsed - _epochStart, epochRemaining);
+        Estimate(Epochs - FirstEpoch + 1, _finishedEpochs, _epochStart, _run.Elapsed - _epochStart, epochRemaining);
 
     /// <summary>
     /// The run's remaining time: what is left of the current epoch plus, for every epoch after
     /// it, the mean duration of the finished epochs (or, before any has finished, the current
     /// epoch's projected duration).
     /// </summary>
-    /// <param name="epochs">Planned epochs.</param>
+    /// <param name="epochs">Epochs this process runs.</param>
     /// <param name="finishedEpochs">Epochs finished before the current one (0-based index of the current epoch).</param>
     /// <param name="finishedTime">Wall time the finished epochs took, validation included.</param>
     /// <param name="epochElapsed">Time spent in the current epoch so far.</param>

@@ -4,22 +4,32 @@ using NativeCnn.Engine.Serialization;
 namespace NativeCnn.Trainer.Training;
 
 /// <summary>
-/// A training run's output folder: model.safetensors (best checkpoint), metrics.jsonl (one JSON
-/// object per epoch, appended and flushed as each epoch ends, so a crash keeps the finished
-/// epochs) and report.json (written atomically at the end).
+/// A training run's output folder: model.safetensors (best checkpoint), last.safetensors (the
+/// state after the latest epoch, weights and optimizer, for <c>train --resume</c>), metrics.jsonl
+/// (one JSON object per epoch, appended and flushed as each epoch ends, so a crash keeps the
+/// finished epochs) and report.json (written atomically at the end).
 /// </summary>
 public sealed class RunFolder
 {
     /// <summary>JSON naming used in every file: snake_case keys.</summary>
     public static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = false };
 
-    /// <summary>Creates the folder if needed.</summary>
-    /// <exception cref="CliException">The folder already holds a finished run (report.json), which would be overwritten.</exception>
-    public RunFolder(string path)
+    /// <summary>Creates the folder if needed, or opens an interrupted run's folder to resume it.</summary>
+    /// <param name="path">The run folder.</param>
+    /// <param name="resume">Keep the folder's metrics and checkpoints (the run continues) instead of starting empty.</param>
+    /// <exception cref="CliException">The folder already holds a finished run (report.json), which would be overwritten;
+    /// or <paramref name="resume"/> is set and the folder has no last.safetensors to resume from.</exception>
+    public RunFolder(string path, bool resume = false)
     {
         Path = System.IO.Path.GetFullPath(path);
         if (File.Exists(ReportPath))
             throw new CliException($"{Path} already holds a finished run (report.json); choose another --out");
+        if (resume)
+        {
+            if (!File.Exists(LastCheckpointPath))
+                throw new CliException($"{LastCheckpointPath}: not found; --resume continues an interrupted run from the last.safetensors in its --out folder");
+            return;
+        }
         Directory.CreateDirectory(Path);
         File.WriteAllText(MetricsPath, "");
     }
@@ -28,6 +38,8 @@ public sealed class RunFolder
     public string Path { get; }
     /// <summary>The best checkpoint.</summary>
     public string CheckpointPath => System.IO.Path.Combine(Path, "model.safetensors");
+    /// <summary>The state after the latest finished epoch (weights, optimizer moments, epoch), rewritten every epoch.</summary>
+    public string LastCheckpointPath => System.IO.Path.Combine(Path, "last.safetensors");
     /// <summary>Per-epoch metrics, JSON lines.</summary>
     public string MetricsPath => System.IO.Path.Combine(Path, "metrics.jsonl");
     /// <summary>Final report.</summary>
@@ -41,6 +53,33 @@ public sealed class RunFolder
         writer.WriteLine(JsonSerializer.Serialize(stats, Json));
         writer.Flush();
         stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>
+    /// The metrics of epochs 1..<paramref name="lastEpoch"/> from metrics.jsonl, which is rewritten
+    /// (atomically) to hold just those: an epoch whose line was written but whose last.safetensors
+    /// was not is run again on resume.
+    /// </summary>
+    /// <param name="lastEpoch">The epoch last.safetensors holds.</param>
+    /// <returns>One entry per epoch, in order.</returns>
+    /// <exception cref="CliException">A line is not an epoch's metrics, or an epoch up to <paramref name="lastEpoch"/> is missing.</exception>
+    public List<EpochStats> KeepMetricsThrough(int lastEpoch)
+    {
+        var kept = new List<EpochStats>();
+        string[] lines = File.Exists(MetricsPath) ? File.ReadAllLines(MetricsPath) : [];
+        for (int i = 0; i < lines.Length && kept.Count < lastEpoch; i++)
+        {
+            EpochStats? stats;
+            try { stats = JsonSerializer.Deserialize<EpochStats>(lines[i], Json); }
+            catch (JsonException e) { throw new CliException($"{MetricsPath}:{i + 1}: not an epoch's metrics ({e.Message})"); }
+            if (stats is null || stats.Epoch != kept.Count + 1)
+                throw new CliException($"{MetricsPath}:{i + 1}: expected the metrics of epoch {kept.Count + 1}");
+            kept.Add(stats);
+        }
+        if (kept.Count < lastEpoch)
+            throw new CliException($"{MetricsPath}: has {kept.Count} epochs, but {LastCheckpointPath} is at epoch {lastEpoch}");
+        AtomicFile.WriteAllText(MetricsPath, string.Concat(kept.Select(k => JsonSerializer.Serialize(k, Json) + "\n")));
+        return kept;
     }
 
     /// <summary>Writes report.json atomically.</summary>
