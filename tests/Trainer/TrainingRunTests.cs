@@ -68,8 +68,7 @@ public class TrainingRunTests
     [Test]
     public void Evaluate_json_reproduces_the_accuracy_the_training_run_reported()
     {
-        string run = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));
-        try
+        InTempFolder("nativecnn-run-", run =>
         {
             var train = Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", RepositoryPaths.Fer2013,
                 "--epochs", "1", "--samples-per-class", "20", "--seed", "3", "--out", run);
@@ -98,18 +97,13 @@ public class TrainingRunTests
                 Assert.That(tjson.RootElement.GetProperty("accuracy").GetDouble(), Is.InRange(0.0, 1.0), tta);
                 Assert.That(tjson.RootElement.GetProperty("loss").GetDouble(), Is.GreaterThan(0), tta);
             }
-        }
-        finally
-        {
-            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
-        }
+        });
     }
 
     [Test]
     public void L2_and_balanced_class_weights_are_applied_printed_and_recorded()
     {
-        string root = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));
-        try
+        InTempFolder("nativecnn-run-", root =>
         {
             // A folder-per-class tree, imbalanced 10 : 30 : 15, split 80/10/10 by the trainer.
             string data = Path.Combine(root, "data");
@@ -162,24 +156,19 @@ public class TrainingRunTests
             using var state = JsonDocument.Parse(checkpoint.TrainingState);
             Assert.That(state.RootElement.GetProperty("l2").GetDouble(), Is.EqualTo(0.001));
             Assert.That(state.RootElement.GetProperty("class_weights").GetProperty("angry").GetDouble(), Is.EqualTo(expected[0]).Within(1e-6));
-        }
-        finally
-        {
-            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Test]
     public void An_interrupted_run_resumed_with_resume_ends_exactly_like_an_uninterrupted_one()
     {
-        string root = Path.Combine(Path.GetTempPath(), "nativecnn-resume-" + Guid.NewGuid().ToString("N"));
-        // Dropout, augmentation, Adam's moments and ReduceLROnPlateau, whose count of epochs without
-        // a lower validation loss spans the interruption: everything whose state a resume must restore.
-        string[] recipe = ["train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "6",
-            "--samples-per-class", "4", "--batch-size", "4", "--flip", "--rotation", "10", "--lr-schedule", "plateau", "--seed", "5"];
-        string whole = Path.Combine(root, "whole"), resumed = Path.Combine(root, "resumed");
-        try
+        InTempFolder("nativecnn-resume-", root =>
         {
+            // Dropout, augmentation, Adam's moments and ReduceLROnPlateau, whose count of epochs without
+            // a lower validation loss spans the interruption: everything whose state a resume must restore.
+            string[] recipe = ["train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "6",
+                "--samples-per-class", "4", "--batch-size", "4", "--flip", "--rotation", "10", "--lr-schedule", "plateau", "--seed", "5"];
+            string whole = Path.Combine(root, "whole"), resumed = Path.Combine(root, "resumed");
             Assert.That(Cli.Run([.. recipe, "--out", whole]).ExitCode, Is.EqualTo(0));
             TrainCommandInterrupted([.. recipe, "--out", resumed], afterEpoch: 4);
             Assert.That(File.Exists(Path.Combine(resumed, "report.json")), Is.False);
@@ -211,21 +200,16 @@ public class TrainingRunTests
             var missing = Cli.Run([.. recipe, "--out", whole + "-never-started", "--resume"]);
             Assert.That(missing.ExitCode, Is.EqualTo(1));
             Assert.That(missing.Error, Does.Contain("last.safetensors: not found"));
-        }
-        finally
-        {
-            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
-        }
+        });
     }
 
     [Test]
     public void Resume_refuses_other_options_than_the_interrupted_run_had()
     {
-        string run = Path.Combine(Path.GetTempPath(), "nativecnn-resume-" + Guid.NewGuid().ToString("N"));
-        string[] recipe = ["train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "2",
-            "--samples-per-class", "4", "--out", run];
-        try
+        InTempFolder("nativecnn-resume-", run =>
         {
+            string[] recipe = ["train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "2",
+                "--samples-per-class", "4", "--out", run];
             TrainCommandInterrupted(recipe, afterEpoch: 1);
             var other = Cli.Run([.. recipe.Select(o => o == "2" ? "3" : o), "--resume"]);
             Assert.That(other.ExitCode, Is.EqualTo(1));
@@ -233,18 +217,13 @@ public class TrainingRunTests
             Assert.That(other.Error, Does.Not.Contain("   at "), "no stack trace");
             Assert.That(Cli.Run([.. recipe, "--resume"]).ExitCode, Is.EqualTo(0), "the original options resume it");
             Assert.That(Cli.Run([.. recipe, "--resume"]).Error, Does.Contain("already holds a finished run"));
-        }
-        finally
-        {
-            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
-        }
+        });
     }
 
     [Test]
     public void Early_stopping_ends_the_run_the_given_number_of_epochs_after_the_best()
     {
-        string run = Path.Combine(Path.GetTempPath(), "nativecnn-early-" + Guid.NewGuid().ToString("N"));
-        try
+        InTempFolder("nativecnn-early-", run =>
         {
             var train = Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013, "--epochs", "12",
                 "--samples-per-class", "4", "--batch-size", "4", "--early-stopping", "2", "--seed", "5", "--out", run);
@@ -257,10 +236,20 @@ public class TrainingRunTests
             Assert.That(accuracies, Has.Count.EqualTo(best + 2), "two epochs without a better accuracy after the best, then stop");
             using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
             Assert.That(report.RootElement.GetProperty("best_epoch").GetInt32(), Is.EqualTo(best));
+        });
+    }
+
+    // Runs a test in a fresh folder under the temp directory and deletes the folder afterwards, pass or fail.
+    private static void InTempFolder(string prefix, Action<string> test)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), prefix + Guid.NewGuid().ToString("N"));
+        try
+        {
+            test(folder);
         }
         finally
         {
-            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -280,8 +269,7 @@ public class TrainingRunTests
     [Test]
     public void A_four_class_model_trains_and_evaluates_on_its_fer_subset()
     {
-        string run = Path.Combine(Path.GetTempPath(), "nativecnn-run-" + Guid.NewGuid().ToString("N"));
-        try
+        InTempFolder("nativecnn-run-", run =>
         {
             var train = Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013,
                 "--epochs", "2", "--samples-per-class", "8", "--flip", "--rotation", "10", "--out", run);
@@ -296,10 +284,6 @@ public class TrainingRunTests
                 Is.EqualTo(new[] { "happy", "sad", "neutral", "surprise" }));
             Assert.That(File.Exists(Path.Combine(run, "training_curves.png")) && File.Exists(Path.Combine(run, "confusion_matrix.png"))
                 && File.Exists(Path.Combine(run, "report.md")), Is.True, "report images and Markdown");
-        }
-        finally
-        {
-            if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
-        }
+        });
     }
 }
