@@ -386,7 +386,7 @@ public static unsafe partial class Gemm
                                 if (packWhileComputing && jr == 0)
                                 {
                                     // The last, partial panel is padded with zero rows: packed the usual way.
-                                    PackPanels(rows, aRow, 1, mrCur, kcCur, mr, aPanel);
+                                    PackPanels(rows, aRow, aCol, mrCur, kcCur, mr, aPanel);
                                 }
 
                                 MicroKernel(blk.Kernel, kcCur, aPanel, bPanel, bStride, target, ldTarget, tileAlpha, tileBeta);

@@ -1,7 +1,6 @@
 using NativeCnn.Engine.Devices;
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using NativeCnn.Data.Augmentation;
 using NativeCnn.Engine.Models;
 using NativeCnn.Engine.Optimizers;
@@ -143,12 +142,17 @@ public static class TrainCommand
                 ["seed"] = a.Seed, ["batch_size"] = a.BatchSize, ["data"] = dataPath, ["validation_accuracy"] = stats.ValidationAccuracy,
                 ["l2"] = a.L2, ["kernel_l2"] = loss.KernelL2, ["class_weight"] = a.ClassWeight, ["class_weights"] = loss.ClassWeightByName,
             });
+            // Best first, then last: a crash between the two only makes --resume run this epoch again.
             if (improved)
             {
                 best = stats;
                 Checkpoint.Save(run.CheckpointPath, model, optimizer, state);
+                run.CopyBestToLast();
             }
-            Checkpoint.Save(run.LastCheckpointPath, model, optimizer, state);
+            else
+            {
+                Checkpoint.Save(run.LastCheckpointPath, model, optimizer, state);
+            }
             ErrorHandling.Info($"epoch {epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
                 + $"{data.ValidationName} loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
                 + $"{stats.ImagesPerSecond:0} img/s  lr {stats.LearningRate:G3}{(improved ? "  * saved" : "")}");

@@ -50,7 +50,7 @@ public sealed class RunFolder
     {
         using var stream = new FileStream(MetricsPath, FileMode.Append, FileAccess.Write);
         using var writer = new StreamWriter(stream);
-        writer.WriteLine(JsonSerializer.Serialize(stats, Json));
+        writer.WriteLine(MetricsLine(stats));
         writer.Flush();
         stream.Flush(flushToDisk: true);
     }
@@ -78,9 +78,22 @@ public sealed class RunFolder
         }
         if (kept.Count < lastEpoch)
             throw new CliException($"{MetricsPath}: has {kept.Count} epochs, but {LastCheckpointPath} is at epoch {lastEpoch}");
-        AtomicFile.WriteAllText(MetricsPath, string.Concat(kept.Select(k => JsonSerializer.Serialize(k, Json) + "\n")));
+        AtomicFile.WriteAllText(MetricsPath, string.Concat(kept.Select(k => MetricsLine(k) + "\n")));
         return kept;
     }
+
+    /// <summary>
+    /// Makes last.safetensors a copy of the best checkpoint just written for the same epoch
+    /// (atomically), instead of reading the weights and optimizer state off the device a second time.
+    /// </summary>
+    /// <exception cref="IOException">The copy cannot be written; the previous last.safetensors is left as it was.</exception>
+    public void CopyBestToLast() => AtomicFile.Write(LastCheckpointPath, target =>
+    {
+        using var best = File.OpenRead(CheckpointPath);
+        best.CopyTo(target);
+    });
+
+    private static string MetricsLine(EpochStats stats) => JsonSerializer.Serialize(stats, Json);
 
     /// <summary>Writes report.json atomically.</summary>
     public void WriteReport(object report) =>
