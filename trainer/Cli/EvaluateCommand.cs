@@ -7,7 +7,11 @@ using Spectre.Console;
 
 namespace NativeCnn.Trainer.Cli;
 
-/// <summary><c>nativecnn evaluate --checkpoint FILE</c>: accuracy, balanced accuracy, macro-F1, per-class scores and the confusion matrix on a FER-2013 split.</summary>
+/// <summary>
+/// <c>nativecnn evaluate --checkpoint FILE</c>: accuracy, balanced accuracy, macro-F1, per-class scores and the confusion
+/// matrix on a part of a data set (FER-2013's PrivateTest by default), or on every image of it (<c>--split all</c>: a set
+/// collected elsewhere, which may lack some of the model's classes).
+/// </summary>
 public static class EvaluateCommand
 {
     /// <summary>Builds the command.</summary>
@@ -15,8 +19,8 @@ public static class EvaluateCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A model.safetensors written by train", Required = true };
         var data = new Option<string?>("--data") { Description = "Data set (default: as for train)" };
-        var split = new Option<string>("--split") { Description = "Which part: private-test / test (default), public-test / validation, or train", DefaultValueFactory = _ => "private-test" };
-        split.AcceptOnlyFromAmong("private-test", "public-test", "test", "validation", "train");
+        var split = new Option<string>("--split") { Description = "Which part: private-test / test (default), public-test / validation, train, or all (every image: for a folder without a split of its own)", DefaultValueFactory = _ => "private-test" };
+        split.AcceptOnlyFromAmong([.. TrainingData.PartNames]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, balanced_accuracy, macro_f1, per_class, confusion_matrix, count)" };
         var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip (average with the mirror image) or ten-crop", DefaultValueFactory = _ => "none" };
@@ -34,10 +38,9 @@ public static class EvaluateCommand
         using var loaded = Checkpoint.Load(checkpointPath, device);
         string dataPath = DataLocator.Resolve(dataOption);
         Action<string> log = json ? _ => { } : ErrorHandling.Info;
-        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Spec.Classes, log);
-        using var evaluator = new Evaluator(loaded.Model);
+        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Classes, log, ClassMatch.Some);
         var mode = tta switch { "flip" => TestTimeAugmentationMode.Flip, "ten-crop" => TestTimeAugmentationMode.TenCrop, _ => TestTimeAugmentationMode.None };
-        var result = evaluator.Evaluate(data.Part(splitName), mode);
+        var result = loaded.Model.Evaluate(data.Part(splitName), mode);
         var report = EvaluationReport.From(result, splitName, checkpointPath);
         if (json)
         {

@@ -7,41 +7,7 @@ using NativeCnn.Engine.Losses;
 using NativeCnn.Engine.Models;
 using NativeCnn.Engine.Optimizers;
 
-namespace NativeCnn.Trainer.Training;
-
-/// <summary>Hyper-parameters of a training run.</summary>
-/// <param name="BatchSize">Images per optimizer step.</param>
-/// <param name="Seed">Seeds weight initialisation, shuffling, dropout and augmentation.</param>
-/// <param name="Augmentation">Keras ImageDataGenerator-style random transforms of training images, or null for none.</param>
-/// <param name="ClassWeight">Keras <c>fit(class_weight=...)</c>: one loss weight per class id, applied to the training
-/// loss only (validation loss and every accuracy stay unweighted, as in Keras), or null for none.</param>
-public sealed record TrainingOptions(int BatchSize, ulong Seed, AugmentationOptions? Augmentation = null, IReadOnlyList<double>? ClassWeight = null);
-
-/// <summary>Live numbers after each batch, for progress display.</summary>
-/// <param name="Epoch">1-based epoch.</param>
-/// <param name="Batch">Batches done in this epoch.</param>
-/// <param name="Batches">Batches per epoch.</param>
-/// <param name="Loss">Mean training loss so far this epoch, plus the L2 penalty measured at the start of the epoch.</param>
-/// <param name="Accuracy">Training accuracy so far this epoch, 0..1.</param>
-/// <param name="ImagesPerSecond">Training throughput so far this epoch.</param>
-/// <param name="Remaining">Estimated time left in this epoch's training pass.</param>
-public sealed record BatchProgress(int Epoch, int Batch, int Batches, double Loss, double Accuracy, double ImagesPerSecond, TimeSpan Remaining);
-
-/// <summary>One epoch's results (a line of metrics.jsonl).</summary>
-/// <param name="Epoch">1-based epoch.</param>
-/// <param name="TrainLoss">Mean training loss (with dropout active, class-weighted when class weights are set), nats,
-/// plus <paramref name="RegularizationLoss"/>, as Keras reports it.</param>
-/// <param name="TrainAccuracy">Training accuracy during the epoch, 0..1.</param>
-/// <param name="ValidationLoss">Mean loss on the validation set (PublicTest) at the end of the epoch: the plain cross-entropy,
-/// without class weights (Keras applies class_weight to training only) and without the L2 penalty.</param>
-/// <param name="ValidationAccuracy">Validation accuracy, 0..1.</param>
-/// <param name="Seconds">Wall time of the epoch, training and validation.</param>
-/// <param name="ImagesPerSecond">Training images per second.</param>
-/// <param name="LearningRate">Learning rate used.</param>
-/// <param name="RegularizationLoss">The L2 penalty Σ λ·Σw² included in <paramref name="TrainLoss"/>, measured on the
-/// weights at the end of the epoch's training pass (0 without kernel regularizers); not in the validation loss.</param>
-public sealed record EpochStats(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy,
-    double Seconds, double ImagesPerSecond, double LearningRate, double RegularizationLoss = 0);
+namespace NativeCnn.Training;
 
 /// <summary>
 /// The training loop: shuffled batches from a background prefetcher, forward to logits, fused
@@ -57,12 +23,12 @@ public sealed record EpochStats(int Epoch, double TrainLoss, double TrainAccurac
 /// saved); Keras adds each batch's own penalty instead, which differs by however much the penalty
 /// moved during the epoch. The progress line uses the penalty at the start of the epoch.
 /// </remarks>
-public sealed class TrainingLoop : IDisposable
+internal sealed class TrainingLoop : IDisposable
 {
     private readonly Sequential _model;
     private readonly Optimizer _optimizer;
     private readonly LabeledImageSet _train, _validation;
-    private readonly TrainingOptions _options;
+    private readonly FitOptions _options;
     private readonly BatchSampler _sampler;
     private readonly BatchTensors _tensors;
     private readonly SoftmaxCrossEntropyLoss _loss;
@@ -70,12 +36,11 @@ public sealed class TrainingLoop : IDisposable
     private readonly ImageAugmenter? _augmenter;
 
     /// <summary>Prepares a run; the model's classes must match the data's.</summary>
-    /// <exception cref="CliException">Classes differ, the batch size is not positive, or there is not one class weight per class.</exception>
-    /// <exception cref="ArgumentException">A class weight is negative, NaN or infinite.</exception>
-    public TrainingLoop(Sequential model, Optimizer optimizer, LabeledImageSet train, LabeledImageSet validation, TrainingOptions options)
+    /// <exception cref="TrainingException">Classes differ, the training set is empty, or there is not one class weight per class.</exception>
+    /// <exception cref="ArgumentException">A class weight is negative, NaN or infinite, or the augmentation is invalid.</exception>
+    public TrainingLoop(Sequential model, Optimizer optimizer, LabeledImageSet train, LabeledImageSet validation, FitOptions options)
     {
-        if (options.BatchSize <= 0) throw new CliException($"--batch-size must be positive, got {options.BatchSize}");
-        if (train.Count == 0) throw new CliException("the training set is empty");
+        if (train.Count == 0) throw new TrainingException("the training set is empty");
         Evaluator.CheckClasses(model, train);
         CheckClassWeight(options.ClassWeight, model.ClassCount);
         _model = model;
@@ -98,14 +63,15 @@ public sealed class TrainingLoop : IDisposable
     private static void CheckClassWeight(IReadOnlyList<double>? classWeight, int classes)
     {
         if (classWeight != null && classWeight.Count != classes)
-            throw new CliException($"{classWeight.Count} class weights for a model with {classes} classes");
+            throw new TrainingException($"{classWeight.Count} class weights for a model with {classes} classes");
     }
 
     /// <summary>Batches per epoch.</summary>
     public int BatchesPerEpoch => _sampler.BatchesPerEpoch;
 
     /// <summary>Trains one epoch (1-based), then evaluates on the validation set.</summary>
-    public EpochStats RunEpoch(int epoch, Action<BatchProgress>? onBatch = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; checked before every batch.</exception>
+    public EpochStats RunEpoch(int epoch, Action<BatchProgress>? onBatch = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         double startPenalty = _model.RegularizationLoss();
@@ -118,6 +84,7 @@ public sealed class TrainingLoop : IDisposable
         {
             foreach (var batch in prefetcher)
             {
+                cancellation.ThrowIfCancellationRequested();
                 var (x, y) = _tensors.For(batch.Count);
                 _model.Device.Upload<float>(x, batch.Pixels);
                 _model.Device.Upload<int>(y, batch.Labels);
@@ -140,7 +107,8 @@ public sealed class TrainingLoop : IDisposable
         double penalty = _model.RegularizationLoss();
         var validation = _evaluator.Evaluate(_validation);
         return new EpochStats(epoch, lossSum / seen + penalty, (double)correct / seen, validation.MeanLoss, validation.Metrics.Accuracy,
-            clock.Elapsed.TotalSeconds, seen / trainSeconds, _optimizer.LearningRate, penalty);
+            clock.Elapsed.TotalSeconds, seen / trainSeconds, _optimizer.LearningRate, penalty,
+            validation.Metrics.BalancedAccuracy, validation.Metrics.MacroF1);
     }
 
     /// <summary>Frees reusable tensors (not the model or optimizer).</summary>

@@ -1,4 +1,4 @@
-namespace NativeCnn.Trainer.Training;
+namespace NativeCnn.Training;
 
 /// <summary>The JSON shape of an evaluation (nativecnn evaluate --json, and report.json's private_test).</summary>
 /// <param name="Split">Which split was evaluated.</param>

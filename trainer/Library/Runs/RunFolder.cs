@@ -1,11 +1,12 @@
 using System.Text.Json;
 using NativeCnn.Engine.Serialization;
 
-namespace NativeCnn.Trainer.Training;
+namespace NativeCnn.Training;
 
 /// <summary>
-/// A training run's output folder: model.safetensors (best checkpoint), last.safetensors (the
-/// state after the latest epoch, weights and optimizer, for <c>train --resume</c>), metrics.jsonl
+/// A training run's output folder: model.safetensors (the model file <see cref="ModelCheckpoint"/>
+/// writes), last.safetensors (the state after the latest epoch, weights, optimizer and callbacks, that
+/// <see cref="BackupAndRestore"/> writes and resumes from), metrics.jsonl
 /// (one JSON object per epoch, appended and flushed as each epoch ends, so a crash keeps the
 /// finished epochs) and report.json (written atomically at the end).
 /// </summary>
@@ -17,23 +18,26 @@ public sealed class RunFolder
     /// <summary>Creates the folder if needed, or opens an interrupted run's folder to resume it.</summary>
     /// <param name="path">The run folder.</param>
     /// <param name="resume">Keep the folder's metrics and checkpoints (the run continues) instead of starting empty.</param>
-    /// <exception cref="CliException">The folder already holds a finished run (report.json), which would be overwritten;
+    /// <exception cref="TrainingException">The folder already holds a finished run (report.json), which would be overwritten;
     /// or <paramref name="resume"/> is set and the folder has no last.safetensors to resume from.</exception>
     public RunFolder(string path, bool resume = false)
     {
         Path = System.IO.Path.GetFullPath(path);
+        Resume = resume;
         if (File.Exists(ReportPath))
-            throw new CliException($"{Path} already holds a finished run (report.json); choose another --out");
+            throw new TrainingException($"{Path} already holds a finished run (report.json); choose another folder");
         if (resume)
         {
             if (!File.Exists(LastCheckpointPath))
-                throw new CliException($"{LastCheckpointPath}: not found; --resume continues an interrupted run from the last.safetensors in its --out folder");
+                throw new TrainingException($"{LastCheckpointPath}: not found; resuming continues an interrupted run from the last.safetensors in its folder");
             return;
         }
         Directory.CreateDirectory(Path);
         File.WriteAllText(MetricsPath, "");
     }
 
+    /// <summary>True when the folder holds an interrupted run that is being continued.</summary>
+    public bool Resume { get; }
     /// <summary>Absolute folder path.</summary>
     public string Path { get; }
     /// <summary>The best checkpoint.</summary>
@@ -62,7 +66,7 @@ public sealed class RunFolder
     /// </summary>
     /// <param name="lastEpoch">The epoch last.safetensors holds.</param>
     /// <returns>One entry per epoch, in order.</returns>
-    /// <exception cref="CliException">A line is not an epoch's metrics, or an epoch up to <paramref name="lastEpoch"/> is missing.</exception>
+    /// <exception cref="TrainingException">A line is not an epoch's metrics, or an epoch up to <paramref name="lastEpoch"/> is missing.</exception>
     public List<EpochStats> KeepMetricsThrough(int lastEpoch)
     {
         var kept = new List<EpochStats>();
@@ -71,27 +75,16 @@ public sealed class RunFolder
         {
             EpochStats? stats;
             try { stats = JsonSerializer.Deserialize<EpochStats>(lines[i], Json); }
-            catch (JsonException e) { throw new CliException($"{MetricsPath}:{i + 1}: not an epoch's metrics ({e.Message})"); }
+            catch (JsonException e) { throw new TrainingException($"{MetricsPath}:{i + 1}: not an epoch's metrics ({e.Message})"); }
             if (stats is null || stats.Epoch != kept.Count + 1)
-                throw new CliException($"{MetricsPath}:{i + 1}: expected the metrics of epoch {kept.Count + 1}");
+                throw new TrainingException($"{MetricsPath}:{i + 1}: expected the metrics of epoch {kept.Count + 1}");
             kept.Add(stats);
         }
         if (kept.Count < lastEpoch)
-            throw new CliException($"{MetricsPath}: has {kept.Count} epochs, but {LastCheckpointPath} is at epoch {lastEpoch}");
+            throw new TrainingException($"{MetricsPath}: has {kept.Count} epochs, but {LastCheckpointPath} is at epoch {lastEpoch}");
         AtomicFile.WriteAllText(MetricsPath, string.Concat(kept.Select(k => MetricsLine(k) + "\n")));
         return kept;
     }
-
-    /// <summary>
-    /// Makes last.safetensors a copy of the best checkpoint just written for the same epoch
-    /// (atomically), instead of reading the weights and optimizer state off the device a second time.
-    /// </summary>
-    /// <exception cref="IOException">The copy cannot be written; the previous last.safetensors is left as it was.</exception>
-    public void CopyBestToLast() => AtomicFile.Write(LastCheckpointPath, target =>
-    {
-        using var best = File.OpenRead(CheckpointPath);
-        best.CopyTo(target);
-    });
 
     private static string MetricsLine(EpochStats stats) => JsonSerializer.Serialize(stats, Json);
 

@@ -6,7 +6,7 @@ using NativeCnn.Engine.Metrics;
 using NativeCnn.Engine.Models;
 using NativeCnn.Engine.Tensors;
 
-namespace NativeCnn.Trainer.Training;
+namespace NativeCnn.Training;
 
 /// <summary>Loss, predictions and classification metrics of a model on a labelled set.</summary>
 /// <param name="MeanLoss">Mean cross-entropy, nats.</param>
@@ -25,13 +25,20 @@ public enum TestTimeAugmentationMode
     TenCrop,
 }
 
-/// <summary>Runs a model in inference mode (moving statistics, no dropout) over a data set in batches.</summary>
+/// <summary>
+/// Runs a model in inference mode (moving statistics, no dropout) over a data set in batches; its
+/// input and logit buffers are reused from call to call (the training loop validates with one every
+/// epoch). <see cref="ModelEvaluation.Evaluate"/> is the one-call form.
+/// </summary>
+/// <param name="model">A built model; the data must have its classes.</param>
+/// <param name="batchSize">Images per forward pass.</param>
 public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposable
 {
     private readonly BatchTensors _tensors = new(model.Device, model.InputShape);
     private readonly SoftmaxCrossEntropyLoss _loss = new();
 
     /// <summary>Evaluates every sample of <paramref name="data"/> once, in order.</summary>
+    /// <exception cref="TrainingException">The data's classes are not the model's.</exception>
     public EvaluationResult Evaluate(LabeledImageSet data)
     {
         CheckClasses(model, data);
@@ -50,7 +57,7 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
             model.Device.Download<float>(logits, host);
             for (int i = 0; i < count; i++) predictions[start + i] = ArgMax(host.Slice(i * model.ClassCount, model.ClassCount));
         }
-        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Spec.Classes);
+        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Classes);
         return new EvaluationResult(data.Count == 0 ? 0 : lossSum / data.Count, predictions, metrics);
     }
 
@@ -59,6 +66,7 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
     /// are averaged, the prediction is their arg-max and the loss is -log of the averaged
     /// probability of the true class.
     /// </summary>
+    /// <exception cref="TrainingException">The data's classes are not the model's.</exception>
     public EvaluationResult Evaluate(LabeledImageSet data, TestTimeAugmentationMode mode)
     {
         if (mode == TestTimeAugmentationMode.None) return Evaluate(data);
@@ -91,7 +99,7 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
                 lossSum -= Math.Log(Math.Max(mean[label], 1e-12));
             }
         }
-        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Spec.Classes);
+        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Classes);
         return new EvaluationResult(data.Count == 0 ? 0 : lossSum / data.Count, predictions, metrics);
     }
 
@@ -110,11 +118,11 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
     }
 
     /// <summary>Fails unless the data's classes are the model's, in the same order.</summary>
-    /// <exception cref="CliException">The class lists differ.</exception>
-    public static void CheckClasses(Sequential model, LabeledImageSet data)
+    /// <exception cref="TrainingException">The class lists differ.</exception>
+    internal static void CheckClasses(Sequential model, LabeledImageSet data)
     {
-        if (!data.ClassNames.SequenceEqual(model.Spec.Classes))
-            throw new CliException($"the model's classes ({string.Join(", ", model.Spec.Classes)}) differ from the data's ({string.Join(", ", data.ClassNames)})");
+        if (!data.ClassNames.SequenceEqual(model.Classes))
+            throw new TrainingException($"the model's classes ({string.Join(", ", model.Classes)}) differ from the data's ({string.Join(", ", data.ClassNames)})");
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)
@@ -133,7 +141,7 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
 }
 
 /// <summary>Input [B, C, H, W] and label [B] tensors, one pair per distinct batch size, reused across steps.</summary>
-public sealed class BatchTensors(NativeCnn.Engine.Devices.Device device, int[] inputShape) : IDisposable
+internal sealed class BatchTensors(NativeCnn.Engine.Devices.Device device, int[] inputShape) : IDisposable
 {
     private readonly Dictionary<int, (Tensor X, Tensor Y)> _bySize = [];
 
