@@ -117,18 +117,7 @@ public static class Checkpoint
         }
     }
 
-    private static SafeTensor ToSafeTensor(string name, Tensor t)
-    {
-        var values = new float[t.Length];
-        if (t.DType == DType.Float64)
-        {
-            var d = new double[t.Length];
-            t.Device.Download<double>(t, d);
-            for (int i = 0; i < d.Length; i++) values[i] = (float)d[i];
-        }
-        else t.Device.Download<float>(t, values);
-        return SafeTensor.FromFloats(name, t.Shape, values);
-    }
+    private static SafeTensor ToSafeTensor(string name, Tensor t) => SafeTensor.FromFloats(name, t.Shape, HostFloats.Read(t));
 
     private static void CopyInto(string path, SafeTensor stored, Tensor target)
     {

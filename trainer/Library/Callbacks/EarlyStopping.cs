@@ -1,6 +1,5 @@
 using System.Text.Json;
 using NativeCnn.Engine.Serialization;
-using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Training;
 
@@ -53,18 +52,11 @@ public sealed class EarlyStopping : Callback
         {
             BestEpoch = logs.Epoch;
             Wait = 0;
-            if (RestoreBestWeights) _bestWeights = Context.Model.Parameters.ToDictionary(p => p.FullName, p => Read(p.Value));
+            if (RestoreBestWeights) _bestWeights = Context.Model.Parameters.ToDictionary(p => p.FullName, p => HostFloats.Read(p.Value));
         }
         if (Wait < Patience || logs.Epoch <= 1) return;
         StoppedEpoch = logs.Epoch;
         Context.StopTraining = true;
-    }
-
-    private static float[] Read(Tensor t)
-    {
-        var values = new float[t.Length];
-        t.Device.Download<float>(t, values);
-        return values;
     }
 
     /// <inheritdoc/>
