@@ -36,7 +36,7 @@ internal sealed class CallbackOptions
     private readonly Option<double> _plateauMinDelta = new("--plateau-min-delta")
     { Description = "--lr-schedule plateau: smallest change that counts as an improvement", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _plateauCooldown = new("--plateau-cooldown")
-    { Description = "--lr-schedule plateau: epochs after a reduction that are not counted", DefaultValueFactory = _ => 0 };
+    { Description = "--lr-schedule plateau: Keras' cooldown (after a reduction, this many epochs minus one are not counted)", DefaultValueFactory = _ => 0 };
     private readonly Option<double> _plateauMinLr = new("--plateau-min-lr")
     { Description = "--lr-schedule plateau: the learning rate never goes below this", DefaultValueFactory = _ => 1e-6 };
     private readonly Option<string?> _csvLog = new("--csv-log") { Description = "Also write every epoch's metrics to this CSV file (Keras CSVLogger)" };
@@ -107,7 +107,7 @@ public sealed record CallbackSettings
     public int PlateauPatience { get; init; } = 3;
     /// <summary>Smallest improvement ReduceLROnPlateau counts.</summary>
     public double PlateauMinDelta { get; init; }
-    /// <summary>Epochs after a reduction that are not counted.</summary>
+    /// <summary>Keras' cooldown of ReduceLROnPlateau.</summary>
     public int PlateauCooldown { get; init; }
     /// <summary>Floor of the learning rate.</summary>
     public double PlateauMinLearningRate { get; init; } = 1e-6;

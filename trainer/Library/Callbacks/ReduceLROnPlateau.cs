@@ -5,8 +5,9 @@ namespace NativeCnn.Training;
 /// <summary>
 /// Keras' <c>ReduceLROnPlateau</c>: when the monitored metric has not improved (by more than
 /// <c>minDelta</c>) for <see cref="Patience"/> epochs, multiplies the optimizer's learning rate by
-/// <see cref="Factor"/>, never below <see cref="MinLearningRate"/>, then waits <see cref="Cooldown"/>
-/// epochs before counting again. The new rate applies from the next epoch.
+/// <see cref="Factor"/>, never below <see cref="MinLearningRate"/>, then lets <see cref="Cooldown"/> − 1
+/// epochs go uncounted (Keras counts the cooldown down before it compares, so cooldown 1 skips none).
+/// The new rate applies from the next epoch.
 /// </summary>
 public sealed class ReduceLROnPlateau : Callback
 {
@@ -19,7 +20,7 @@ public sealed class ReduceLROnPlateau : Callback
     /// <param name="patience">Epochs without improvement before a reduction, ≥ 0.</param>
     /// <param name="mode">Whether higher or lower is better.</param>
     /// <param name="minDelta">Smallest change that counts as an improvement, ≥ 0.</param>
-    /// <param name="cooldown">Epochs after a reduction during which no epoch counts, ≥ 0.</param>
+    /// <param name="cooldown">Keras' cooldown, ≥ 0: after a reduction, cooldown − 1 epochs are not counted.</param>
     /// <param name="minLearningRate">Floor of the learning rate, ≥ 0.</param>
     /// <exception cref="ArgumentException">A value is out of range or the metric unknown.</exception>
     public ReduceLROnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, MonitorMode mode = MonitorMode.Auto,
@@ -42,7 +43,7 @@ public sealed class ReduceLROnPlateau : Callback
     public double Factor { get; }
     /// <summary>Epochs without improvement before a reduction.</summary>
     public int Patience { get; }
-    /// <summary>Epochs after a reduction that are not counted.</summary>
+    /// <summary>Keras' cooldown: after a reduction, this many epochs minus one are not counted.</summary>
     public int Cooldown { get; }
     /// <summary>Floor of the learning rate.</summary>
     public double MinLearningRate { get; }
