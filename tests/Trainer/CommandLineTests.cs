@@ -180,6 +180,27 @@ public class CommandLineTests
         Assert.That(printed.Out, Does.Contain("leaving out the data's classes the model does not know: contempt").And.Contain("12 images"));
     }
 
+    [Test]
+    public void Train_exposes_the_callbacks_settings()
+    {
+        string run = Path.Combine(_temp, "run"), csv = Path.Combine(_temp, "metrics.csv");
+        var (code, output, error) = Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013,
+            "--epochs", "2", "--samples-per-class", "2", "--batch-size", "4", "--checkpoint-monitor", "val_loss", "--save-best-only", "false",
+            "--lr-schedule", "plateau", "--plateau-patience", "1", "--plateau-factor", "0.25", "--csv-log", csv, "--out", run);
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("plateau on val_loss (Auto) x0.25 after 1").And.Contain("model.safetensors after every epoch"));
+        Assert.That(output.Split('\n').Count(l => l.Contains("* saved")), Is.EqualTo(2), "saved after every epoch");
+        using (var device = new NativeCnn.Engine.Devices.Cpu.CpuDevice())
+        using (var model = NativeCnn.Engine.Serialization.Checkpoint.Load(Path.Combine(run, "model.safetensors"), device))
+        using (var state = JsonDocument.Parse(model.TrainingState))
+            Assert.That(state.RootElement.GetProperty("epoch").GetInt32(), Is.EqualTo(2), "the last epoch, not the best");
+        string[] rows = File.ReadAllLines(csv);
+        Assert.That(rows[0], Does.StartWith("epoch,loss,accuracy,val_loss,val_accuracy"));
+        Assert.That(rows, Has.Length.EqualTo(3));
+        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--lr-schedule", "plateau", "--plateau-factor", "2",
+            "--out", Path.Combine(_temp, "bad")), "factor must be in (0, 1), got 2");
+    }
+
     [TestCase("-1", "got -1")]
     [TestCase("-0.0001", "got -0.0001")]
     [TestCase("nan", "got NaN")]

@@ -100,17 +100,21 @@ public static class TrainCommand
         var settings = a.Callbacks ?? new CallbackSettings();
         var total = Stopwatch.StartNew();
         var spec = ModelLocator.Load(a.Model);
+        string runPath = Path.GetFullPath(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"));
+        using Optimizer optimizer = a.Optimizer == "sgd"
+            ? new Sgd(a.LearningRate ?? 1e-2, a.Momentum, a.Nesterov)
+            : new Adam(a.LearningRate ?? 1e-3);
+        // Built before the data is read, so a bad callback setting fails at once.
+        var checkpoint = settings.Checkpoint(Path.Combine(runPath, RunFolder.ModelFile));
+        List<Callback> callbacks = [.. settings.Create(checkpoint, a.Schedule, optimizer.LearningRate, a.Epochs)];
         using var dev = DeviceFactory.Create(a.Device);
         string dataPath = DataLocator.Resolve(a.Data);
         var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info);
         var train = a.SamplesPerClass > 0 ? data.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : data.Train;
-        var run = new RunFolder(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), a.Resume);
+        var run = new RunFolder(runPath, a.Resume);
 
         using var model = Sequential.Build(spec, dev, seed: a.Seed);
         var loss = LossSettings.Apply(model, train, a.L2, a.ClassWeight);
-        using Optimizer optimizer = a.Optimizer == "sgd"
-            ? new Sgd(a.LearningRate ?? 1e-2, a.Momentum, a.Nesterov)
-            : new Adam(a.LearningRate ?? 1e-3);
         string callbackRecipe = settings.Describe(a.Schedule);
         string recipe = $"{optimizer.Name} lr {optimizer.LearningRate} ({a.Schedule}), batch {a.BatchSize}, {a.Epochs} epochs"
             + (settings.EarlyStopping > 0 ? $" (early stopping after {settings.EarlyStopping})" : "")
@@ -122,7 +126,6 @@ public static class TrainCommand
         string runKey = $"{spec.Name} on {dataPath} ({train.Count} images): {recipe}"
             + (a.Optimizer == "sgd" ? $", momentum {a.Momentum} nesterov {a.Nesterov}" : "");
 
-        var checkpoint = settings.Checkpoint(run.CheckpointPath);
         var progress = new ConsoleProgress(
             stats => $"epoch {stats.Epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
                 + $"{data.ValidationName} loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
@@ -130,7 +133,7 @@ public static class TrainCommand
             fit => $"resuming after epoch {fit.InitialEpoch} (model.safetensors: epoch {checkpoint.SavedEpoch}, "
                 + $"{data.ValidationName} accuracy {fit.History.ElementAtOrDefault(checkpoint.SavedEpoch - 1)?.ValidationAccuracy:P2})");
         using var interrupt = new CancellationTokenSource();
-        List<Callback> callbacks = [.. settings.Create(checkpoint, a.Schedule, optimizer.LearningRate, a.Epochs), progress];
+        callbacks.Add(progress);
         if (InterruptAfterEpochForTests is int last) callbacks.Add(new CancelAfterEpoch(last, interrupt));
         callbacks.Add(new BackupAndRestore(run, runKey));
         var options = new FitOptions
@@ -148,6 +151,8 @@ public static class TrainCommand
         if (fit.StoppedEarly)
             ErrorHandling.Info($"early stopping: no better {Display(settings.EarlyStoppingMonitor, data.ValidationName)} for {settings.EarlyStopping} epochs");
 
+        if (checkpoint.SavedEpoch == 0)
+            throw new CliException($"no epoch improved {checkpoint.Monitor} (is it NaN?), so {run.CheckpointPath} was not written");
         // Report the test part with the model file the run kept, exactly as evaluate would load it.
         using var loaded = Checkpoint.Load(run.CheckpointPath, dev);
         var test = EvaluationReport.From(loaded.Model.Evaluate(data.Test), data.TestName, run.CheckpointPath);

@@ -36,13 +36,16 @@ public sealed class RunFolder
         File.WriteAllText(MetricsPath, "");
     }
 
+    /// <summary>The model file's name: the model <see cref="ModelCheckpoint"/> keeps.</summary>
+    public const string ModelFile = "model.safetensors";
+
     /// <summary>True when the folder holds an interrupted run that is being continued.</summary>
     public bool Resume { get; }
     /// <summary>Absolute folder path.</summary>
     public string Path { get; }
-    /// <summary>The best checkpoint.</summary>
-    public string CheckpointPath => System.IO.Path.Combine(Path, "model.safetensors");
-    /// <summary>The state after the latest finished epoch (weights, optimizer moments, epoch), rewritten every epoch.</summary>
+    /// <summary>The model file (by default the best epoch's).</summary>
+    public string CheckpointPath => System.IO.Path.Combine(Path, ModelFile);
+    /// <summary>The state after the latest finished epoch (weights, optimizer moments and step, learning rate, callbacks' state), rewritten every epoch.</summary>
     public string LastCheckpointPath => System.IO.Path.Combine(Path, "last.safetensors");
     /// <summary>Per-epoch metrics, JSON lines.</summary>
     public string MetricsPath => System.IO.Path.Combine(Path, "metrics.jsonl");
