@@ -40,10 +40,21 @@ public static class DatasetLoader
     /// <summary>Seed of the 80/10/10 split for data sets without one; fixed so train and evaluate agree.</summary>
     public const int SplitSeed = 20131;
 
+    /// <summary>The <c>--cache-dir</c> option train and evaluate share.</summary>
+    public static System.CommandLine.Option<string?> CacheDirOption() => new("--cache-dir")
+    {
+        Description = "Decoded-dataset cache folder (default: NATIVECNN_CACHE_DIR, else $XDG_CACHE_HOME/nativecnn, else ~/.cache/nativecnn)",
+    };
+
     /// <summary>Loads <paramref name="path"/> at the model's input size and matches its classes to <paramref name="classes"/>.</summary>
+    /// <param name="path">--data: a fer2013.csv file, a muxspace folder, a FER-2013 folder or a folder per class.</param>
+    /// <param name="inputShapeHwc">The model's input [H, W, C].</param>
+    /// <param name="classes">The model's class names, in output order.</param>
+    /// <param name="log">Receives progress and skipped-file lines.</param>
+    /// <param name="cacheDirectory">Decoded-dataset cache folder, or null for <see cref="NativeCnn.Data.Caching.DatasetCache.DefaultDirectory"/>.</param>
     /// <exception cref="DatasetException">The data is missing or malformed (the message names the file).</exception>
     /// <exception cref="CliException">The model is not grayscale, or its classes are not among the data's.</exception>
-    public static TrainingData Load(string path, int[] inputShapeHwc, IReadOnlyList<string> classes, Action<string> log)
+    public static TrainingData Load(string path, int[] inputShapeHwc, IReadOnlyList<string> classes, Action<string> log, string? cacheDirectory = null)
     {
         if (inputShapeHwc[2] != 1)
             throw new CliException($"the model expects {inputShapeHwc[2]} channels; NativeCnn's readers produce grayscale (1 channel)");
@@ -52,6 +63,7 @@ public static class DatasetLoader
             Height = inputShapeHwc[0],
             Width = inputShapeHwc[1],
             AllowResize = inputShapeHwc[0] != Fer2013Classes.ImageSize || inputShapeHwc[1] != Fer2013Classes.ImageSize,
+            CacheDirectory = cacheDirectory,
         };
         TrainingData data;
         if (File.Exists(path) && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
