@@ -32,7 +32,7 @@ public sealed class ClassSubsetTests
     [Test]
     public void Seed004SubsetOfTheRealFer2013HasTheReadmeCounts()
     {
-        // Uses the shared decoded-dataset cache (<repo>/.cache/datasets), so only the first run decodes.
+        // Uses the user's decoded-dataset cache (~/.cache/nativecnn by default), so only the first run decodes.
         Fer2013Splits full = Fer2013FolderReader.Load(TestPaths.Fer2013Folder);
         Fer2013Splits four = Fer2013Subset.Select(full, Fer2013Subset.HappySadNeutralSurprise);
         Assert.That(four.Train.ClassNames, Is.EqualTo(new[] { "happy", "sad", "neutral", "surprise" }));
