@@ -77,12 +77,12 @@ public sealed class GrayImageDecoder
 
     /// <summary>The format a file's content holds, from its first bytes, or null when it is none of ours.</summary>
     /// <param name="path">The file.</param>
-    /// <returns>The format's name ("JPEG", "PNG", "BMP", "GIF", "TIFF", "Webp") and its usual extensions (lower case, no dot), or null.</returns>
+    /// <returns>The format's name ("JPEG", "PNG", "BMP", "GIF", "TIFF", "WebP") and its usual extensions (lower case, no dot), or null.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public (string Name, IReadOnlyList<string> Extensions)? DetectFormat(string path)
     {
         IImageFormat? format = Image.DetectFormat(configuration, path);
-        return format is null ? null : (format.Name, format.FileExtensions.Select(e => e.ToLowerInvariant()).ToArray());
+        return format is null ? null : (NameOf(format), format.FileExtensions.Select(e => e.ToLowerInvariant()).ToArray());
     }
 
     /// <summary>Decodes a whole file's bytes to a new gray image.</summary>
@@ -127,15 +127,16 @@ public sealed class GrayImageDecoder
                 throw new ImageDecodeException(sourceName,
                     $"not a JPEG, PNG, BMP, GIF, TIFF or WebP file: starts with {Convert.ToHexString(data, 0, Math.Min(length, 8))}");
             }
+            string name = NameOf(format);
             long pixels = (long)info.Width * info.Height;
             if (pixels > MaxPixels || info.Width <= 0 || info.Height <= 0)
             {
                 throw new ImageDecodeException(sourceName,
-                    $"{format.Name} header claims {info.Width}x{info.Height} = {pixels:N0} pixels, over the limit of {MaxPixels:N0} (ReadOptions.MaxImagePixels); not decoded");
+                    $"{name} header claims {info.Width}x{info.Height} = {pixels:N0} pixels, over the limit of {MaxPixels:N0} (ReadOptions.MaxImagePixels); not decoded");
             }
-            if (ImageCompleteness.FindTruncation(data.AsSpan(0, length), format.Name) is { } truncation)
+            if (ImageCompleteness.FindTruncation(data.AsSpan(0, length), name) is { } truncation)
             {
-                throw new ImageDecodeException(sourceName, $"{format.Name} file is truncated: {truncation}");
+                throw new ImageDecodeException(sourceName, $"{name} file is truncated: {truncation}");
             }
             if (gray is null || gray.Length < pixels)
             {
@@ -145,8 +146,12 @@ public sealed class GrayImageDecoder
             // A one-component JPEG holds the luma itself: decoding straight to L8 skips a 3x larger RGB copy.
             bool singleChannelJpeg = format is JpegFormat && info.PixelType?.BitsPerPixel == 8;
             using Image image = singleChannelJpeg ? Image.Load<L8>(configuration, stream) : Image.Load(configuration, stream);
+            if (image.Width != info.Width || image.Height != info.Height)
+            {
+                throw new ImageDecodeException(sourceName, $"{name} header says {info.Width}x{info.Height}, its data decodes to {image.Width}x{image.Height}");
+            }
             ToGray(image, gray.AsSpan(0, (int)pixels));
-            return (image.Width, image.Height, format.Name);
+            return (image.Width, image.Height, name);
         }
         catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidMemoryOperationException
                                        or ArgumentException or IndexOutOfRangeException or InvalidOperationException
@@ -209,6 +214,9 @@ public sealed class GrayImageDecoder
         image.DangerousTryGetSinglePixelMemory(out Memory<TPixel> memory)
             ? memory.Span
             : throw new InvalidOperationException($"ImageSharp returned a {image.Width}x{image.Height} image in several buffers");
+
+    /// <summary>ImageSharp's format name, with WebP spelled as its authors spell it (ImageSharp says "Webp").</summary>
+    private static string NameOf(IImageFormat format) => format is WebpFormat ? "WebP" : format.Name;
 
     /// <summary>PIL's L24: BT.601 luma in 16-bit fixed point, rounded (libImaging/Convert.c, rgb2l).</summary>
     internal static byte Luma(int r, int g, int b) => (byte)((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);

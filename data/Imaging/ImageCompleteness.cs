@@ -26,7 +26,7 @@ internal static class ImageCompleteness
 {
     /// <summary>Why the file is truncated, or null when it is complete (or of a format not checked here).</summary>
     /// <param name="data">The whole file.</param>
-    /// <param name="format">ImageSharp's format name: JPEG, PNG, GIF, Webp, BMP or TIFF.</param>
+    /// <param name="format">The format's name: JPEG, PNG, GIF, WebP, BMP or TIFF.</param>
     /// <returns>A short reason such as "no end-of-image marker after the last scan", or null.</returns>
     public static string? FindTruncation(ReadOnlySpan<byte> data, string format)
     {
@@ -37,7 +37,7 @@ internal static class ImageCompleteness
                 "JPEG" => Jpeg(data),
                 "PNG" => Png(data),
                 "GIF" => Gif(data),
-                "Webp" => WebP(data),
+                "WebP" => WebP(data),
                 "BMP" => Bmp(data),
                 "TIFF" => Tiff(data),
                 _ => null,

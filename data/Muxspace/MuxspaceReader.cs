@@ -28,8 +28,9 @@ namespace NativeCnn.Data.Muxspace;
 /// </list>
 /// <para>Images come in many sizes and in colour: every image is converted to gray as PIL does
 /// (<see cref="GrayImageDecoder"/>) and resized to Height x Width (area averaging when
-/// shrinking, bilinear when enlarging); <see cref="ReadOptions.AllowResize"/> is not consulted. Images are ordered by file name (ordinal) and decoded in parallel into fixed
-/// slots, so the result does not depend on the thread count.</para>
+/// shrinking, bilinear when enlarging); <see cref="ReadOptions.AllowResize"/> is not consulted.
+/// Images are ordered by file name (ordinal) and decoded in parallel into fixed slots, so the
+/// result does not depend on the thread count.</para>
 /// <para>The decoded set is cached (see <see cref="DatasetCache"/>) under a key made of the
 /// image listing (names, sizes, times), the legend's SHA-256 and the output size; a second load
 /// only re-reads the legend, lists the folder and reads file headers.</para>

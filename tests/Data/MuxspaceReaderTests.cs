@@ -61,7 +61,7 @@ public sealed class MuxspaceReaderTests
         IReadOnlyList<DatasetIssue> misnamed = fresh.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat);
         Assert.That(misnamed, Has.Count.EqualTo(1));
         Assert.That(Path.GetFileName(misnamed[0].File), Is.EqualTo(WebPFile));
-        Assert.That(misnamed[0].Message, Does.Contain("holds Webp data").And.Contain(".jpg name"));
+        Assert.That(misnamed[0].Message, Does.Contain("holds WebP data").And.Contain(".jpg name"));
         Assert.That(fresh.Images.SourceFiles, Does.Contain(WebPFile));
         Assert.That(cached.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat), Is.EqualTo(misnamed), "a cached load says so too");
         Assert.That(fresh.Report.ToString(), Does.Contain("MisnamedFormat 1"));

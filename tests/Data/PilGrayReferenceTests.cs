@@ -66,7 +66,7 @@ public sealed class PilGrayReferenceTests
         var decoder = new GrayImageDecoder();
         List<Entry> entries = Manifest();
         Assert.That(entries.Select(e => decoder.DetectFormat(e.Path)!.Value.Name).Distinct(),
-            Is.EquivalentTo(new[] { "JPEG", "PNG", "BMP", "GIF", "TIFF", "Webp" }));
+            Is.EquivalentTo(new[] { "JPEG", "PNG", "BMP", "GIF", "TIFF", "WebP" }));
         // PIL's modes: gray and colour JPEG, CMYK JPEG, RGBA, palette, gray+alpha, 16-bit gray (I).
         Assert.That(entries.Select(e => e.PilMode).Distinct(), Is.SupersetOf(new[] { "L", "RGB", "CMYK", "RGBA", "P", "LA", "I" }));
         Assert.That(entries.Select(e => Path.GetFileName(e.Path)),

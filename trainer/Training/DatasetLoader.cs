@@ -72,6 +72,7 @@ public static class DatasetLoader
         {
             var mux = MuxspaceReader.Load(path, options, out var report);
             log($"{mux.Report}; {Describe(report)}");
+            foreach (var issue in mux.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat)) log($"note: {issue}");
             data = Split(mux.Images);
         }
         else if (Directory.Exists(Path.Combine(path, "train")) && Directory.Exists(Path.Combine(path, "test")))
