@@ -23,7 +23,7 @@ public class CallbackTests
     private static readonly CpuDevice Device = new();
 
     private static LabeledImageSet Images(int count, int seed) => new(
-        RandomData.Floats(count * 64, seed).Select(v => 0.5f + 0.5f * v).ToArray(), Enumerable.Range(0, count).Select(i => i % 3).ToArray(),
+        RandomData.Floats(count * 64, seed).Select(v => (byte)(127.5f + 127.5f * v)).ToArray(), Enumerable.Range(0, count).Select(i => i % 3).ToArray(),
         1, 8, 8, ["a", "b", "c"]);
 
     private static readonly LabeledImageSet Train = Images(24, 1), Validation = Images(9, 2);

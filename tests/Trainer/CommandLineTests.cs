@@ -115,13 +115,17 @@ public class CommandLineTests
     {
         string checkpoint = FreshCheckpoint();
         string happy = Path.Combine(RepositoryPaths.Fer2013, "test", "happy");
+        // WebP data under a .jpg name: decoded by its content.
         string webp = Path.Combine(RepositoryPaths.SharedData, "muxspace", "images", "facial-expressions_2868588k.jpg");
+        string broken = Path.Combine(_temp, "broken.png");
+        File.WriteAllText(broken, "not an image");
 
-        var (code, output, error) = Cli.Run("predict", "--checkpoint", checkpoint, "--json", "--top", "3", happy, webp);
+        var (code, output, error) = Cli.Run("predict", "--checkpoint", checkpoint, "--json", "--top", "3", happy, webp, broken);
         Assert.That(code, Is.EqualTo(1), "one file could not be decoded");
-        Assert.That(error, Does.Contain("facial-expressions_2868588k.jpg").And.Contain("WebP"));
+        Assert.That(error, Does.Contain("broken.png").And.Contain("not a JPEG, PNG, BMP, GIF, TIFF or WebP file"));
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(Directory.GetFiles(happy).Length));
+        Assert.That(lines, Has.Length.EqualTo(Directory.GetFiles(happy).Length + 1));
+        Assert.That(lines[^1], Does.Contain("facial-expressions_2868588k.jpg"));
         foreach (var line in lines)
         {
             using var json = JsonDocument.Parse(line);

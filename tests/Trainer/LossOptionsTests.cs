@@ -29,7 +29,7 @@ public class LossOptionsTests
     private static LabeledImageSet Images(int count, int seed)
     {
         int[] labels = Enumerable.Range(0, count).Select(i => (i % 8) switch { < 5 => 0, < 7 => 1, _ => 2 }).ToArray();
-        float[] pixels = RandomData.Floats(count * 64, seed).Select(v => 0.5f + 0.5f * v).ToArray();
+        byte[] pixels = RandomData.Floats(count * 64, seed).Select(v => (byte)(127.5f + 127.5f * v)).ToArray();
         return new LabeledImageSet(pixels, labels, 1, 8, 8, Classes);
     }
 

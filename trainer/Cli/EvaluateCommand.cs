@@ -25,20 +25,21 @@ public static class EvaluateCommand
         var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip (average with the mirror image) or ten-crop", DefaultValueFactory = _ => "none" };
         tta.AcceptOnlyFromAmong("none", "flip", "ten-crop");
-        var command = new Command("evaluate", "Evaluate a checkpoint on a split of its data set") { checkpoint, data, split, json, device, tta };
+        var cacheDir = CacheDirOption.Create();
+        var command = new Command("evaluate", "Evaluate a checkpoint on a split of its data set") { checkpoint, data, split, json, device, tta, cacheDir };
         command.SetAction(r => ErrorHandling.Run(() =>
-            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!, r.GetValue(tta)!)));
+            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!, r.GetValue(tta)!, r.GetValue(cacheDir))));
         return command;
     }
 
-    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName, string tta)
+    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName, string tta, string? cacheDir)
     {
         if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
         using var device = DeviceFactory.Create(deviceName);
         using var loaded = Checkpoint.Load(checkpointPath, device);
         string dataPath = DataLocator.Resolve(dataOption);
         Action<string> log = json ? _ => { } : ErrorHandling.Info;
-        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Classes, log, ClassMatch.Some);
+        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Classes, log, ClassMatch.Some, cacheDir);
         var mode = tta switch { "flip" => TestTimeAugmentationMode.Flip, "ten-crop" => TestTimeAugmentationMode.TenCrop, _ => TestTimeAugmentationMode.None };
         var result = loaded.Model.Evaluate(data.Part(splitName), mode);
         var report = EvaluationReport.From(result, splitName, checkpointPath);

@@ -36,10 +36,11 @@ public static class TrainCommand
     /// <param name="L2">Keras l2(λ) for every Conv2D and Dense kernel without its own kernel_regularizer (0 = off).</param>
     /// <param name="ClassWeight">"none" or "balanced" (Keras class_weight from scikit-learn's balanced formula, training loss only).</param>
     /// <param name="Resume">Continue the interrupted run in <paramref name="Output"/> from its last.safetensors.</param>
+    /// <param name="CacheDir">Decoded-dataset cache folder, or null for the default (NATIVECNN_CACHE_DIR, XDG_CACHE_HOME/nativecnn, ~/.cache/nativecnn).</param>
     public sealed record TrainArguments(string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double? LearningRate,
         double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass,
         string Schedule = "constant", CallbackSettings? Callbacks = null, AugmentationOptions? Augmentation = null, double L2 = 0, string ClassWeight = "none",
-        bool Resume = false);
+        bool Resume = false, string? CacheDir = null);
 
     /// <summary>Tests only: stop with an <see cref="OperationCanceledException"/> right after this epoch's files are written, as a killed run would.</summary>
     internal static int? InterruptAfterEpochForTests { get; set; }
@@ -72,10 +73,11 @@ public static class TrainCommand
         var classWeight = new Option<string>("--class-weight") { Description = "none, or balanced: weight each class's training loss by n_samples / (n_classes · count), computed on the training images (Keras class_weight)", DefaultValueFactory = _ => "none" };
         classWeight.AcceptOnlyFromAmong(LossSettings.ClassWeightModes);
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in --out from its last finished epoch (give the run's original options)" };
+        var cacheDir = CacheDirOption.Create();
         var command = new Command("train", "Train a model and keep the best checkpoint")
         {
             model, data, epochs, batchSize, optimizer, lr, momentum, nesterov, seed, device, output, perClass,
-            schedule, rotation, shift, zoom, shear, flip, l2, classWeight, resume,
+            schedule, rotation, shift, zoom, shear, flip, l2, classWeight, resume, cacheDir,
         };
         foreach (var option in callbacks.All) command.Add(option);
         command.SetAction(r => ErrorHandling.Run(() => Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs),
@@ -85,7 +87,7 @@ public static class TrainCommand
             {
                 RotationRange = r.GetValue(rotation), WidthShiftRange = r.GetValue(shift), HeightShiftRange = r.GetValue(shift),
                 ZoomRange = r.GetValue(zoom), ShearRange = r.GetValue(shear), HorizontalFlip = r.GetValue(flip),
-            }, r.GetValue(l2), r.GetValue(classWeight)!, r.GetValue(resume)))));
+            }, r.GetValue(l2), r.GetValue(classWeight)!, r.GetValue(resume), r.GetValue(cacheDir)))));
         return command;
     }
 
@@ -109,7 +111,7 @@ public static class TrainCommand
         List<Callback> callbacks = [.. settings.Create(checkpoint, a.Schedule, optimizer.LearningRate, a.Epochs)];
         using var dev = DeviceFactory.Create(a.Device);
         string dataPath = DataLocator.Resolve(a.Data);
-        var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info);
+        var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info, cacheDirectory: a.CacheDir);
         var train = a.SamplesPerClass > 0 ? data.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : data.Train;
         var run = new RunFolder(runPath, a.Resume);
 
@@ -194,8 +196,8 @@ public static class TrainCommand
             history,
         });
         RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(), recipe,
-            data.ValidationName.ToUpperInvariant()), history, best.Epoch, test);
-        ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}, report.md and its two PNG images");
+            data.ValidationName), history, best.Epoch, test);
+        ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}, report.md and its two charts (PNG and SVG)");
         return 0;
     }
 

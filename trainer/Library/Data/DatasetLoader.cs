@@ -54,9 +54,11 @@ public static class DatasetLoader
     /// <param name="classes">The model's classes in label order.</param>
     /// <param name="log">Receives one line per step (decoded or cached, skipped files, class selection, part sizes).</param>
     /// <param name="match">Whether the data must hold every class of the model (training) or may lack some (scoring).</param>
+    /// <param name="cacheDirectory">Decoded-dataset cache folder, or null for <see cref="NativeCnn.Data.Caching.DatasetCache.DefaultDirectory"/>.</param>
     /// <exception cref="DatasetException">The data is missing or malformed (the message names the file).</exception>
     /// <exception cref="TrainingException">The model is not grayscale, or its classes do not match the data's.</exception>
-    public static TrainingData Load(string path, int[] inputShapeHwc, IReadOnlyList<string> classes, Action<string> log, ClassMatch match = ClassMatch.Every)
+    public static TrainingData Load(string path, int[] inputShapeHwc, IReadOnlyList<string> classes, Action<string> log, ClassMatch match = ClassMatch.Every,
+        string? cacheDirectory = null)
     {
         if (inputShapeHwc[2] != 1)
             throw new TrainingException($"the model expects {inputShapeHwc[2]} channels; NativeCnn's readers produce grayscale (1 channel)");
@@ -65,6 +67,7 @@ public static class DatasetLoader
             Height = inputShapeHwc[0],
             Width = inputShapeHwc[1],
             AllowResize = inputShapeHwc[0] != Fer2013Classes.ImageSize || inputShapeHwc[1] != Fer2013Classes.ImageSize,
+            CacheDirectory = cacheDirectory,
         };
         TrainingData data;
         if (File.Exists(path) && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
@@ -73,6 +76,7 @@ public static class DatasetLoader
         {
             var mux = MuxspaceReader.Load(path, options, out var report);
             log($"{mux.Report}; {Describe(report)}");
+            foreach (var issue in mux.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat)) log($"note: {issue}");
             data = Split(mux.Images);
         }
         else if (Directory.Exists(Path.Combine(path, "train")) && Directory.Exists(Path.Combine(path, "test")))

@@ -12,7 +12,7 @@ internal static class ImageSets
         var first = sets[0];
         if (sets.Any(s => s.SampleSize != first.SampleSize || s.Height != first.Height || !s.ClassNames.SequenceEqual(first.ClassNames)))
             throw new ArgumentException("the sets to concatenate differ in image size or classes");
-        var pixels = new float[sets.Sum(s => (long)s.Pixels.Length)];
+        var pixels = new byte[sets.Sum(s => (long)s.Pixels.Length)];
         long offset = 0;
         foreach (var s in sets)
         {

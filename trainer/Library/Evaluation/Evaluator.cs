@@ -45,11 +45,13 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
         var predictions = new int[data.Count];
         double lossSum = 0;
         var logitsHost = new float[batchSize * model.ClassCount];
+        var images = new float[batchSize * data.SampleSize];
         for (int start = 0; start < data.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, data.Count - start);
             var (x, y) = _tensors.For(count);
-            model.Device.Upload<float>(x, data.Pixels.AsSpan(start * data.SampleSize, count * data.SampleSize));
+            data.CopyUnitFloats(start, count, images);
+            model.Device.Upload<float>(x, images.AsSpan(0, count * data.SampleSize));
             model.Device.Upload<int>(y, data.Labels.AsSpan(start, count));
             var logits = model.ForwardLogits(x, ForwardContext.Inference);
             lossSum += _loss.Compute(logits, y, computeGradient: false).MeanLoss * count;
@@ -78,10 +80,12 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
         var probabilities = new float[group * views * k];
         double lossSum = 0;
         Span<double> mean = stackalloc double[k];
+        var batch = new float[group * size];
         for (int start = 0; start < data.Count; start += group)
         {
             int count = Math.Min(group, data.Count - start);
-            var images = data.Pixels.AsSpan(start * size, count * size);
+            data.CopyUnitFloats(start, count, batch);
+            var images = batch.AsSpan(0, count * size);
             float[] inputs = mode == TestTimeAugmentationMode.Flip
                 ? WithMirrors(images, count, c, h, w)
                 : TestTimeAugmentation.TenCrop(images, count, c, h, w, h * 11 / 12, w * 11 / 12);

@@ -36,12 +36,14 @@ public static class ModelPrediction
     }
 
     /// <summary>
-    /// Class probabilities of image files, preprocessed as the model was trained: decoded (JPEG or
-    /// PNG, format sniffed from the content), converted to grayscale (ITU-R BT.601 luma, as Keras'
-    /// load_img), resized to the model's input (area averaging when shrinking), scaled to [0, 1].
+    /// Class probabilities of image files, preprocessed as the model was trained: decoded with
+    /// ImageSharp (JPEG, PNG, BMP, GIF, TIFF or WebP, the format read from the content), converted to
+    /// grayscale (ITU-R BT.601 luma in PIL's fixed point, as Keras' load_img), resized to the model's
+    /// input (area averaging when shrinking), scaled to [0, 1].
     /// </summary>
     /// <param name="model">A built grayscale model.</param>
-    /// <param name="paths">Image files, or folders whose .jpg/.jpeg/.png files are taken in name order.</param>
+    /// <param name="paths">Image files, or folders whose image files (by extension, see
+    /// <see cref="NativeCnn.Data.Imaging.GrayImageDecoder.FileExtensions"/>) are taken in name order.</param>
     /// <returns>A prediction per decoded image, and the files that could not be decoded with the reason.</returns>
     /// <exception cref="DatasetException">A path does not exist.</exception>
     /// <exception cref="TrainingException">The model takes more than one channel.</exception>
