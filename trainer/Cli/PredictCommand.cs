@@ -13,21 +13,25 @@ public static class PredictCommand
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A model.safetensors written by train", Required = true };
-        var inputs = new Argument<string[]>("images") { Description = "Image files (.jpg, .png) or folders of them", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("images") { Description = "Image files (.jpg, .png) or folders of them", Arity = ArgumentArity.ZeroOrMore };
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per image: file, predictions [{class, probability}]" };
         var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
+        var faces = new FaceOptions();
         var command = new Command("predict", "Classify face images with a trained checkpoint") { checkpoint, inputs, top, json, device };
+        foreach (var option in faces.All) command.Add(option);
         command.SetAction(r => ErrorHandling.Run(() =>
-            Run(r.GetValue(checkpoint)!, r.GetValue(inputs)!, r.GetValue(top), r.GetValue(json), r.GetValue(device)!)));
+            Run(r.GetValue(checkpoint)!, r.GetValue(inputs)!, r.GetValue(top), r.GetValue(json), r.GetValue(device)!, faces.Read(r, r.GetValue(inputs)!))));
         return command;
     }
 
-    private static int Run(string checkpointPath, string[] inputs, int top, bool json, string deviceName)
+    private static int Run(string checkpointPath, string[] inputs, int top, bool json, string deviceName, FaceRequest? faces)
     {
+        if (faces is null && inputs.Length == 0) throw new CliException("name at least one image file or folder");
         if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
         using var device = DeviceFactory.Create(deviceName);
         using var loaded = Checkpoint.Load(checkpointPath, device);
+        if (faces is not null) return DetectFacesCommand.Run(loaded.Model, inputs, top, json, faces);
         var result = loaded.Model.Predict(inputs);
         foreach (var issue in result.Skipped) Console.Error.WriteLine($"skipped {issue.File}: {issue.Message}");
         if (result.Predictions.Count == 0) throw new CliException("no image could be decoded");
