@@ -31,15 +31,16 @@ public static class FaceAnnotator
             FaceBox b = face.Box;
             Cv2.Rectangle(image, new Rect(b.X, b.Y, b.Width, b.Height), BoxColour, thickness);
             string label = Label(face);
-            double scale = Math.Clamp(b.Width / 160.0, 0.4, 2.0);
+            double scale = Math.Clamp(b.Width / 250.0, 0.4, 1.5);
             int textThickness = Math.Max(1, (int)Math.Round(scale * 1.5));
             Size text = Cv2.GetTextSize(label, Font, scale, textThickness, out int baseline);
             int pad = Math.Max(2, text.Height / 4);
-            int labelHeight = text.Height + baseline + 2 * pad;
-            // Above the box when there is room, else just inside its top edge.
+            int labelWidth = text.Width + 2 * pad, labelHeight = text.Height + baseline + 2 * pad;
+            // Above the box when there is room, else just inside its top edge; moved left rather than cut off at the right.
             int top = b.Y - labelHeight >= 0 ? b.Y - labelHeight : b.Y;
-            Cv2.Rectangle(image, new Rect(b.X, top, text.Width + 2 * pad, labelHeight), BoxColour, thickness: -1);
-            Cv2.PutText(image, label, new Point(b.X + pad, top + pad + text.Height), Font, scale, TextColour, textThickness, LineTypes.AntiAlias);
+            int left = Math.Max(0, Math.Min(b.X, image.Width - labelWidth));
+            Cv2.Rectangle(image, new Rect(left, top, labelWidth, labelHeight), BoxColour, thickness: -1);
+            Cv2.PutText(image, label, new Point(left + pad, top + pad + text.Height), Font, scale, TextColour, textThickness, LineTypes.AntiAlias);
         }
     }
 }

@@ -19,8 +19,8 @@ internal sealed class TimelineWriter : IDisposable
     /// <summary>Starts a timeline that <see cref="Complete"/> will publish at <paramref name="path"/>.</summary>
     public TimelineWriter(string path)
     {
-        _path = Path.GetFullPath(path);
-        _temporary = Path.Combine(Path.GetDirectoryName(_path)!, $".{Path.GetFileName(_path)}.{Path.GetRandomFileName()}.tmp");
+        _path = path;
+        _temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Path.GetRandomFileName()}.tmp");
         _writer = new StreamWriter(_temporary, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         _writer.WriteLine(VideoFaces.TimelineHeader);
     }
