@@ -6,16 +6,4 @@
 # libpng, libtiff and libwebp are inside the library itself. The Haar cascade ships with nativecnn.
 # Needed only for `nativecnn predict --detect-faces`; safe to run repeatedly; uses sudo when not root.
 set -euo pipefail
-
-packages=(libgtk-3-0 libfreetype6 libharfbuzz0b libdrm2 libatomic1 libx11-6)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-echo "installing ${missing[*]}" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+exec bash "$(dirname "$0")/install-debian-packages.sh" libgtk-3-0 libfreetype6 libharfbuzz0b libdrm2 libatomic1 libx11-6

@@ -49,7 +49,7 @@ internal sealed class FaceOptions
     {
         if (!r.GetValue(_detectFaces))
         {
-            if (All.Skip(1).FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } stray)
+            if (All.FirstOrDefault(o => o != _detectFaces && r.GetResult(o) is { Implicit: false }) is { } stray)
                 throw new CliException($"{stray.Name} needs --detect-faces");
             return null;
         }
