@@ -46,7 +46,7 @@ internal static class OpenCvNative
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
-            throw new FaceDetectionException($"OpenCV's native library could not be loaded ({Innermost(e).Message.Split('\n')[0].Trim()}); {SetupHint}", e);
+            throw new FaceDetectionException($"OpenCV's native library could not be loaded ({FirstSentence(Innermost(e).Message)}); {SetupHint}", e);
         }
         catch (OpenCVException e)
         {
@@ -55,4 +55,12 @@ internal static class OpenCvNative
     }
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    // .NET's loader message goes on with advice about strace and LD_DEBUG; the first sentence names the library.
+    private static string FirstSentence(string message)
+    {
+        string line = message.Split('\n')[0].Trim();
+        int end = line.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? line.TrimEnd('.') : line[..end];
+    }
 }
