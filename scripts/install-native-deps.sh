@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages NativeCnn loads at run time, if they are missing:
-#   libturbojpeg0 (JPEG decoding), libpng16-16 (PNG reading/writing),
-#   ocl-icd-libopencl1 (the OpenCL loader, libOpenCL.so.1) and pocl-opencl-icd (PoCL, an
-#   OpenCL driver that runs kernels on the CPU, so the OpenCL backend is tested without a GPU).
+#   libturbojpeg0 (JPEG decoding), libpng16-16 (PNG reading/writing).
+# (The OpenCL runtime for --device opencl is scripts/install-opencl.sh.)
 # Safe to run repeatedly; uses sudo when not root.
 set -euo pipefail
 
-packages=(libturbojpeg0 libpng16-16 ocl-icd-libopencl1 pocl-opencl-icd)
+packages=(libturbojpeg0 libpng16-16)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

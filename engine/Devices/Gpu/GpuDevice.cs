@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
@@ -21,7 +20,7 @@ namespace NativeCnn.Engine.Devices.Gpu;
 /// a training step does not depend on the batch size. Scratch memory (loss partials) is kept and grown, never
 /// allocated per step once the sizes are known.
 /// </remarks>
-public sealed partial class GpuDevice : Device
+public sealed unsafe partial class GpuDevice : Device
 {
     private readonly Context _context;
     private readonly Accelerator _accelerator;
@@ -37,8 +36,26 @@ public sealed partial class GpuDevice : Device
         _accelerator = accelerator;
         Name = name;
         ReduceGroupSize = FloorPowerOfTwo(Math.Min(GroupReduce.MaxGroupSize, accelerator.MaxNumThreadsPerGroup));
-        // A square GEMM thread block: 16 x 16 on GPUs, 4 x 4 on ILGPU's CPU accelerator (16 threads per group).
+        IsCpuAccelerator = accelerator is CPUAccelerator;
+        // A square GEMM thread block: 16 x 16 on GPUs; on ILGPU's CPU accelerator the largest square its groups hold.
         GemmThreads = accelerator.MaxNumThreadsPerGroup >= 256 ? 16 : (int)Math.Sqrt(FloorPowerOfTwo(accelerator.MaxNumThreadsPerGroup));
+        // Grid-stride launches: enough groups to fill every multiprocessor several times over on a GPU; on the CPU
+        // accelerator, whose groups are costly to start, one per multiprocessor (one per core).
+        MaxStrideGroups = IsCpuAccelerator ? accelerator.NumMultiprocessors : accelerator.NumMultiprocessors * 32;
+    }
+
+    /// <summary>ILGPU's CPU accelerator runs small groups on CPU threads, so every group and barrier costs far more than
+    /// on a GPU; <see cref="Ops.GemmGpu"/> picks a larger register tile and deeper shared-memory stages there.</summary>
+    internal bool IsCpuAccelerator { get; }
+
+    private int MaxStrideGroups { get; }
+
+    /// <summary>The launch shape of a grid-stride kernel over <paramref name="n"/> elements (see <see cref="GridStride"/>).</summary>
+    internal KernelConfig Stride(long n)
+    {
+        int groupSize = ReduceGroupSize;
+        int groups = (int)Math.Clamp((n + groupSize - 1) / groupSize, 1, MaxStrideGroups);
+        return new KernelConfig(groups, groupSize);
     }
 
     /// <summary>
@@ -54,7 +71,8 @@ public sealed partial class GpuDevice : Device
             switch (kind)
             {
                 case GpuKind.IlgpuCpu:
-                    return new GpuDevice(context, context.CreateCPUAccelerator(0), "ilgpu-cpu (ILGPU CPU accelerator: GPU kernels on CPU threads, slow)");
+                    return new GpuDevice(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel),
+                        "ilgpu-cpu (ILGPU CPU accelerator: GPU kernels on CPU threads, slow)");
                 case GpuKind.Cuda:
                 {
                     var devices = context.GetCudaDevices();
@@ -183,7 +201,8 @@ public sealed partial class GpuDevice : Device
     {
         CheckHostSpan<T>(destination, source.Length);
         if (source.IsEmpty) return;
-        View<T>(destination).CopyFromCPU(ref MemoryMarshal.GetReference(source), source.Length);
+        // Pinned: ILGPU takes the span's address, and a garbage collection must not move the array meanwhile.
+        fixed (T* host = source) View<T>(destination).CopyFromCPU(ref *host, source.Length);
         Counters.Uploaded((long)source.Length * Interop.SizeOf<T>());
     }
 
@@ -192,7 +211,7 @@ public sealed partial class GpuDevice : Device
     {
         CheckHostSpan<T>(source, destination.Length);
         if (destination.IsEmpty) return;
-        View<T>(source).CopyToCPU(ref MemoryMarshal.GetReference(destination), destination.Length);
+        fixed (T* host = destination) View<T>(source).CopyToCPU(ref *host, destination.Length);
         Counters.Downloaded((long)destination.Length * Interop.SizeOf<T>());
     }
 
@@ -200,7 +219,7 @@ public sealed partial class GpuDevice : Device
     /// reduction's result.</summary>
     private void ReadBack<T>(GpuBuffer buffer, Span<T> destination) where T : unmanaged
     {
-        buffer.View<T>(destination.Length).CopyToCPU(ref MemoryMarshal.GetReference(destination), destination.Length);
+        fixed (T* host = destination) buffer.View<T>(destination.Length).CopyToCPU(ref *host, destination.Length);
         Counters.Downloaded((long)destination.Length * Interop.SizeOf<T>());
     }
 

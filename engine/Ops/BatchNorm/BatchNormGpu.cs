@@ -8,7 +8,7 @@ namespace NativeCnn.Engine.Ops;
 /// <summary>
 /// Batch normalisation as ILGPU kernels (equations: <see cref="BatchNormReference"/>). Training and backward run one
 /// work-group per channel: the group reduces the channel's M = N·S values (<see cref="GroupReduce"/>), then every thread
-/// applies the result to its share of them. Inference is one thread per element.
+/// applies the result to its share of them. Inference is a grid-stride loop over the elements.
 /// </summary>
 internal static class BatchNormGpu
 {
@@ -49,14 +49,18 @@ internal static class BatchNormGpu
         }
     }
 
-    /// <summary>y = γ (x - moving mean)/√(moving variance + ε) + β for element i (then max(·, 0) with a fused ReLU).</summary>
-    public static void Inference<T>(Index1D i, ArrayView<T> x, ArrayView<T> gamma, ArrayView<T> beta, ArrayView<T> movingMean, ArrayView<T> movingVariance,
+    /// <summary>y = γ (x - moving mean)/√(moving variance + ε) + β for every element (then max(·, 0) with a fused ReLU).</summary>
+    public static void Inference<T>(ArrayView<T> x, ArrayView<T> gamma, ArrayView<T> beta, ArrayView<T> movingMean, ArrayView<T> movingVariance,
         ArrayView<T> y, ChannelShape shape, Scalars<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int channel = i / shape.S % shape.C;
-        T scale = gamma[channel] / T.Sqrt(movingVariance[channel] + s.Epsilon);
-        T v = x[i] * scale + (beta[channel] - movingMean[channel] * scale);
-        y[i] = s.Relu != 0 && !(v > T.Zero) ? T.Zero : v;
+        int n = shape.N * shape.C * shape.S;
+        for (int i = GridStride.First; i < n; i += GridStride.Step)
+        {
+            int channel = i / shape.S % shape.C;
+            T scale = gamma[channel] / T.Sqrt(movingVariance[channel] + s.Epsilon);
+            T v = x[i] * scale + (beta[channel] - movingMean[channel] * scale);
+            y[i] = s.Relu != 0 && !(v > T.Zero) ? T.Zero : v;
+        }
     }
 
     /// <summary>
@@ -105,7 +109,7 @@ internal static class BatchNormGpu
     {
         public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
             ArrayView<T>, ChannelShape, Scalars<T>> Training { get; init; }
-        public required Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelShape,
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelShape,
             Scalars<T>> Inference { get; init; }
         public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
             ArrayView<T>, ArrayView<T>, ChannelShape, Scalars<T>> Backward { get; init; }
@@ -114,7 +118,7 @@ internal static class BatchNormGpu
         {
             Training = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
                 ArrayView<T>, ChannelShape, Scalars<T>>(BatchNormGpu.Training),
-            Inference = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
+            Inference = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
                 ChannelShape, Scalars<T>>(BatchNormGpu.Inference),
             Backward = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
                 ArrayView<T>, ArrayView<T>, ChannelShape, Scalars<T>>(BatchNormGpu.Backward),

@@ -48,7 +48,7 @@ public sealed partial class GpuDevice
             if (X.Length == 0) return;
             var shape = Shape(X);
             var s = new BatchNormGpu.Scalars<T>(T.Zero, T.CreateChecked(Epsilon), T.CreateChecked(shape.Count), Relu ? 1 : 0);
-            Device.Launch(Device.Kernels<BatchNormGpu.Kernels<T>>().Inference)((int)X.Length, Device.View<T>(X), Device.View<T>(Gamma),
+            Device.Launch(Device.Kernels<BatchNormGpu.Kernels<T>>().Inference)(Device.Stride(X.Length), Device.View<T>(X), Device.View<T>(Gamma),
                 Device.View<T>(Beta), Device.View<T>(MovingMean), Device.View<T>(MovingVariance), Device.View<T>(Y), shape, s);
         }
     }

@@ -11,9 +11,11 @@ namespace NativeCnn.Engine.Ops;
 /// </summary>
 internal static class BiasGpu
 {
-    /// <summary>y[n, j] += bias[j], one thread per element of y [N, features].</summary>
-    public static void AddRowBias<T>(Index1D i, ArrayView<T> y, ArrayView<T> bias, int features) where T : unmanaged, IFloatingPointIeee754<T> =>
-        y[i] += bias[i % features];
+    /// <summary>y[n, j] += bias[j] over the n elements of y [N, features].</summary>
+    public static void AddRowBias<T>(ArrayView<T> y, ArrayView<T> bias, int features, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridStride.First; i < n; i += GridStride.Step) y[i] += bias[i % features];
+    }
 
     /// <summary>sums[c] = Σ over n and s of x[n, c, s]; work-group c strides over the channel's N·S values.</summary>
     public static void ChannelSum<T>(ArrayView<T> x, ArrayView<T> sums, ChannelShape shape) where T : unmanaged, IFloatingPointIeee754<T>
@@ -29,12 +31,12 @@ internal static class BiasGpu
     /// <summary>The bias kernels for element type T.</summary>
     internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public required Action<Index1D, ArrayView<T>, ArrayView<T>, int> AddRowBias { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, int, int> AddRowBias { get; init; }
         public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ChannelShape> ChannelSum { get; init; }
 
         public static Kernels<T> Load(Accelerator a) => new()
         {
-            AddRowBias = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, int>(BiasGpu.AddRowBias),
+            AddRowBias = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, int, int>(BiasGpu.AddRowBias),
             ChannelSum = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ChannelShape>(BiasGpu.ChannelSum),
         };
     }

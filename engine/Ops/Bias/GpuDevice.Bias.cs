@@ -20,7 +20,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (Y.Length == 0) return;
-            Device.Launch(Device.Kernels<BiasGpu.Kernels<T>>().AddRowBias)((int)Y.Length, Device.View<T>(Y), Device.View<T>(Bias), (int)Bias.Length);
+            Device.Launch(Device.Kernels<BiasGpu.Kernels<T>>().AddRowBias)(Device.Stride(Y.Length), Device.View<T>(Y), Device.View<T>(Bias), (int)Bias.Length, (int)Y.Length);
         }
     }
 

@@ -9,8 +9,10 @@ namespace NativeCnn.Engine.Ops;
 internal static class Blas1Gpu
 {
     /// <summary>y = fma(α, x, y), one rounding per element like the CPU.</summary>
-    public static void AddScaled<T>(Index1D i, ArrayView<T> y, ArrayView<T> x, T alpha) where T : unmanaged, IFloatingPointIeee754<T> =>
-        y[i] = T.FusedMultiplyAdd(alpha, x[i], y[i]);
+    public static void AddScaled<T>(ArrayView<T> y, ArrayView<T> x, T alpha, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridStride.First; i < n; i += GridStride.Step) y[i] = T.FusedMultiplyAdd(alpha, x[i], y[i]);
+    }
 
     /// <summary>
     /// Every work-group strides over the whole tensor (thread g of the launch takes elements g, g + threads, ...) and
@@ -20,7 +22,7 @@ internal static class Blas1Gpu
     {
         var scratch = SharedMemory.Allocate<T>(GroupReduce.MaxGroupSize);
         T partial = T.Zero;
-        for (int i = Grid.GlobalIndex.X; i < n; i += Grid.DimX * Group.DimX) partial = T.FusedMultiplyAdd(x[i], x[i], partial);
+        for (int i = GridStride.First; i < n; i += GridStride.Step) partial = T.FusedMultiplyAdd(x[i], x[i], partial);
         T total = GroupReduce.Sum(scratch, partial);
         if (Group.IdxX == 0) partials[Grid.IdxX] = total;
     }
@@ -28,12 +30,12 @@ internal static class Blas1Gpu
     /// <summary>The level-1 BLAS kernels for element type T.</summary>
     internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public required Action<Index1D, ArrayView<T>, ArrayView<T>, T> AddScaled { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, T, int> AddScaled { get; init; }
         public required Action<KernelConfig, ArrayView<T>, int, ArrayView<T>> SumOfSquaresPartial { get; init; }
 
         public static Kernels<T> Load(Accelerator a) => new()
         {
-            AddScaled = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, T>(Blas1Gpu.AddScaled),
+            AddScaled = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, T, int>(Blas1Gpu.AddScaled),
             SumOfSquaresPartial = a.LoadStreamKernel<ArrayView<T>, int, ArrayView<T>>(Blas1Gpu.SumOfSquaresPartial),
         };
     }

@@ -25,7 +25,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (Y.Length == 0) return;
-            Device.Launch(Device.Kernels<Blas1Gpu.Kernels<T>>().AddScaled)((int)Y.Length, Device.View<T>(Y), Device.View<T>(X), T.CreateChecked(Alpha));
+            Device.Launch(Device.Kernels<Blas1Gpu.Kernels<T>>().AddScaled)(Device.Stride(Y.Length), Device.View<T>(Y), Device.View<T>(X), T.CreateChecked(Alpha), (int)Y.Length);
         }
     }
 

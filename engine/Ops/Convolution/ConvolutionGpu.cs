@@ -8,7 +8,7 @@ namespace NativeCnn.Engine.Ops;
 
 /// <summary>
 /// Convolution on the GPU as implicit GEMM (equations: <see cref="ConvolutionReference"/>): each pass is one launch of
-/// the tiled <see cref="GemmGpu.Multiply{T, TA, TB, TC}"/> over the whole batch, with operand readers that gather the
+/// the tiled <see cref="GemmGpu.Multiply{T, TTile, TA, TB, TC}"/> over the whole batch, with operand readers that gather the
 /// im2col matrix straight from the NCHW tensors (nothing is unrolled into memory) and a writer that puts the result
 /// back in NCHW with the bias and ReLU applied:
 /// <code>
@@ -90,20 +90,5 @@ internal static class ConvolutionGpu
             T v = _hasBias != 0 ? value + _bias[row] : value;
             _y[(column / _pixels * _channels + row) * _pixels + column % _pixels] = _relu != 0 && !(v > T.Zero) ? T.Zero : v;
         }
-    }
-
-    /// <summary>The three implicit GEMMs for element type T.</summary>
-    internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        public required Action<KernelConfig, int, int, int, DenseMatrix<T>, Im2ColMatrix<T>, NchwOutput<T>> Forward { get; init; }
-        public required Action<KernelConfig, int, int, int, ChannelsFirstMatrix<T>, Transposed<T, Im2ColMatrix<T>>, DenseOutput<T>> KernelGradient { get; init; }
-        public required Action<KernelConfig, int, int, int, TransposedKernelMatrix<T>, TransposedIm2ColMatrix<T>, NchwOutput<T>> DataGradient { get; init; }
-
-        public static Kernels<T> Load(Accelerator a) => new()
-        {
-            Forward = GemmGpu.Load<T, DenseMatrix<T>, Im2ColMatrix<T>, NchwOutput<T>>(a),
-            KernelGradient = GemmGpu.Load<T, ChannelsFirstMatrix<T>, Transposed<T, Im2ColMatrix<T>>, DenseOutput<T>>(a),
-            DataGradient = GemmGpu.Load<T, TransposedKernelMatrix<T>, TransposedIm2ColMatrix<T>, NchwOutput<T>>(a),
-        };
     }
 }

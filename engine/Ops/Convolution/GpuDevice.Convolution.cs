@@ -26,7 +26,7 @@ public sealed partial class GpuDevice
         {
             int m = G.OutChannels, n = G.Batch * G.OutPixels, k = G.PatchSize;
             if (n == 0) return;
-            Device.Launch(Device.Kernels<ConvolutionGpu.Kernels<T>>().Forward)(GemmGpu.Config<T>(m, n, Device.GemmThreads), m, n, k,
+            Device.Gemm<T, DenseMatrix<T>, ConvolutionGpu.Im2ColMatrix<T>, ConvolutionGpu.NchwOutput<T>>(m, n, k,
                 new DenseMatrix<T>(Device.View<T>(Kernel), k, false), new ConvolutionGpu.Im2ColMatrix<T>(Device.View<T>(X), G),
                 new ConvolutionGpu.NchwOutput<T>(Device.View<T>(Y), Device.ViewOr<T>(Bias, Kernel), m, G.OutPixels, Bias != null, Relu));
         }
@@ -37,15 +37,15 @@ public sealed partial class GpuDevice
     {
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var kernels = Device.Kernels<ConvolutionGpu.Kernels<T>>();
             int o = G.OutChannels, patch = G.PatchSize, pixels = G.Batch * G.OutPixels;
             // dW[O, C·KH·KW] = dY[O, batch·OH·OW] · X̂ᵀ: an empty batch gives zeros (a depth of 0 sums nothing).
-            Device.Launch(kernels.KernelGradient)(GemmGpu.Config<T>(o, patch, Device.GemmThreads), o, patch, pixels,
-                new ConvolutionGpu.ChannelsFirstMatrix<T>(Device.View<T>(Dy), o, G.OutPixels), new Transposed<T, ConvolutionGpu.Im2ColMatrix<T>>(new(Device.View<T>(X), G)),
+            Device.Gemm<T, ConvolutionGpu.ChannelsFirstMatrix<T>, Transposed<T, ConvolutionGpu.Im2ColMatrix<T>>, DenseOutput<T>>(o, patch, pixels,
+                new ConvolutionGpu.ChannelsFirstMatrix<T>(Device.View<T>(Dy), o, G.OutPixels),
+                new Transposed<T, ConvolutionGpu.Im2ColMatrix<T>>(new(Device.View<T>(X), G)),
                 new DenseOutput<T>(Device.View<T>(DKernel), patch, T.Zero));
             if (Dx == null || G.Batch == 0) return;
             int c = G.InChannels, inPixels = G.Batch * G.InPixels, depth = o * G.KernelHeight * G.KernelWidth;
-            Device.Launch(kernels.DataGradient)(GemmGpu.Config<T>(c, inPixels, Device.GemmThreads), c, inPixels, depth,
+            Device.Gemm<T, ConvolutionGpu.TransposedKernelMatrix<T>, ConvolutionGpu.TransposedIm2ColMatrix<T>, ConvolutionGpu.NchwOutput<T>>(c, inPixels, depth,
                 new ConvolutionGpu.TransposedKernelMatrix<T>(Device.View<T>(Kernel), G), new ConvolutionGpu.TransposedIm2ColMatrix<T>(Device.View<T>(Dy), G),
                 new ConvolutionGpu.NchwOutput<T>(Device.View<T>(Dx), Device.View<T>(Dx), c, G.InPixels, false, false));
         }

@@ -6,7 +6,7 @@ using NativeCnn.Engine.Devices.Gpu;
 namespace NativeCnn.Engine.Ops;
 
 /// <summary>
-/// The fused softmax cross-entropy as ILGPU kernels (equations: <see cref="CrossEntropyReference"/>): one thread per
+/// The fused softmax cross-entropy as ILGPU kernels (equations: <see cref="CrossEntropyReference"/>): a thread per
 /// sample writes its weighted loss term, its hit (1 correct, 0 not, -1 label outside [0, K)) and its row of ∂L/∂z; then
 /// one work-group adds the terms and counts the hits, so the host reads back one small block per step.
 /// </summary>
@@ -17,10 +17,17 @@ internal static class CrossEntropyGpu
     /// <param name="InverseBatch">1/N in the element type.</param>
     /// <param name="HasGradient">1 to write ∂L/∂z.</param>
     /// <param name="HasClassWeight">1 to weight by the label's class weight.</param>
-    internal readonly record struct Scalars<T>(int Classes, T InverseBatch, int HasGradient, int HasClassWeight) where T : unmanaged;
+    /// <param name="Rows">N.</param>
+    internal readonly record struct Scalars<T>(int Classes, T InverseBatch, int HasGradient, int HasClassWeight, int Rows) where T : unmanaged;
 
-    /// <summary>Loss term, hit and gradient row of sample <paramref name="row"/>.</summary>
-    public static void Rows<T>(Index1D row, ArrayView<T> logits, ArrayView<int> labels, ArrayView<T> dLogits, ArrayView<T> classWeight,
+    /// <summary>Loss term, hit and gradient row of every sample (a grid-stride loop over the rows).</summary>
+    public static void Rows<T>(ArrayView<T> logits, ArrayView<int> labels, ArrayView<T> dLogits, ArrayView<T> classWeight,
+        ArrayView<T> rowLoss, ArrayView<int> rowHit, Scalars<T> s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int row = GridStride.First; row < s.Rows; row += GridStride.Step) Row(row, logits, labels, dLogits, classWeight, rowLoss, rowHit, s);
+    }
+
+    private static void Row<T>(int row, ArrayView<T> logits, ArrayView<int> labels, ArrayView<T> dLogits, ArrayView<T> classWeight,
         ArrayView<T> rowLoss, ArrayView<int> rowHit, Scalars<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = s.Classes, first = row * k, label = labels[row];
@@ -76,12 +83,12 @@ internal static class CrossEntropyGpu
     /// <summary>The cross-entropy kernels for element type T.</summary>
     internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public required Action<Index1D, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, Scalars<T>> Rows { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, Scalars<T>> Rows { get; init; }
         public required Action<KernelConfig, ArrayView<T>, ArrayView<int>, int, ArrayView<T>, ArrayView<int>> Total { get; init; }
 
         public static Kernels<T> Load(Accelerator a) => new()
         {
-            Rows = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, Scalars<T>>(CrossEntropyGpu.Rows),
+            Rows = a.LoadStreamKernel<ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, Scalars<T>>(CrossEntropyGpu.Rows),
             Total = a.LoadStreamKernel<ArrayView<T>, ArrayView<int>, int, ArrayView<T>, ArrayView<int>>(CrossEntropyGpu.Total),
         };
     }

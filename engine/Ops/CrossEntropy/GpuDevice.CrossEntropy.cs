@@ -27,8 +27,8 @@ public sealed partial class GpuDevice
             GpuBuffer rowLoss = Device.ScratchBuffer(Scratch.LossRows, (long)n * Marshal.SizeOf<T>());
             GpuBuffer rowHit = Device.ScratchBuffer(Scratch.LossHits, (long)n * sizeof(int));
             GpuBuffer result = Device.ScratchBuffer(Scratch.LossTotal, 16);
-            var scalars = new CrossEntropyGpu.Scalars<T>(k, T.One / T.CreateChecked(n), DLogits == null ? 0 : 1, ClassWeight == null ? 0 : 1);
-            Device.Launch(kernels.Rows)(n, Device.View<T>(Logits), Device.View<int>(Labels), Device.ViewOr<T>(DLogits, Logits),
+            var scalars = new CrossEntropyGpu.Scalars<T>(k, T.One / T.CreateChecked(n), DLogits == null ? 0 : 1, ClassWeight == null ? 0 : 1, n);
+            Device.Launch(kernels.Rows)(Device.Stride(n), Device.View<T>(Logits), Device.View<int>(Labels), Device.ViewOr<T>(DLogits, Logits),
                 Device.ViewOr<T>(ClassWeight, Logits), rowLoss.View<T>(n), rowHit.View<int>(n), scalars);
             var bytes = result.Memory.View.AsContiguous();
             Device.Launch(kernels.Total)((1, Device.ReduceGroupSize), rowLoss.View<T>(n), rowHit.View<int>(n), n,

@@ -7,7 +7,7 @@ using NativeCnn.Engine.Random;
 namespace NativeCnn.Engine.Ops;
 
 /// <summary>
-/// Inverted dropout as ILGPU kernels (equations: <see cref="DropoutReference"/>). One thread per Philox block of four
+/// Inverted dropout as ILGPU kernels (equations: <see cref="DropoutReference"/>). A thread per Philox block of four
 /// elements calls the very <see cref="Philox4x32.Generate(uint, uint, uint, uint, uint, uint)"/> and
 /// <see cref="Philox.ToUniform"/> the CPU uses, so the masks are the CPU's bit for bit.
 /// </summary>
@@ -16,12 +16,18 @@ internal static class DropoutGpu
     /// <summary>The Philox key and counter words of one mask: seed halves, step, layer.</summary>
     internal readonly record struct Key(uint SeedLow, uint SeedHigh, uint Step, uint Layer);
 
-    /// <summary>mask and y for elements 4·block .. 4·block + 3.</summary>
-    public static void Forward<T>(Index1D block, ArrayView<T> x, ArrayView<T> y, ArrayView<T> mask, int n, float rate, T keep, Key key)
+    /// <summary>mask and y for every block of four elements 4·b .. 4·b + 3 (a grid-stride loop over the blocks).</summary>
+    public static void Forward<T>(ArrayView<T> x, ArrayView<T> y, ArrayView<T> mask, int n, float rate, T keep, Key key)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int block = GridStride.First; block * 4 < n; block += GridStride.Step) Block(block, x, y, mask, n, rate, keep, key);
+    }
+
+    private static void Block<T>(int block, ArrayView<T> x, ArrayView<T> y, ArrayView<T> mask, int n, float rate, T keep, Key key)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         // Counter (low, high 32 bits of the block index, step, layer): the high word is 0 since tensors hold < 2^31 elements.
-        Philox4x32Block words = Philox4x32.Generate((uint)block.X, 0, key.Step, key.Layer, key.SeedLow, key.SeedHigh);
+        Philox4x32Block words = Philox4x32.Generate((uint)block, 0, key.Step, key.Layer, key.SeedLow, key.SeedHigh);
         int first = block * 4;
         Apply(first, words.X0, x, y, mask, n, rate, keep);
         Apply(first + 1, words.X1, x, y, mask, n, rate, keep);
@@ -39,19 +45,21 @@ internal static class DropoutGpu
     }
 
     /// <summary>dx = dy ⊙ mask.</summary>
-    public static void Backward<T>(Index1D i, ArrayView<T> dy, ArrayView<T> mask, ArrayView<T> dx) where T : unmanaged, IFloatingPointIeee754<T> =>
-        dx[i] = dy[i] * mask[i];
+    public static void Backward<T>(ArrayView<T> dy, ArrayView<T> mask, ArrayView<T> dx, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = GridStride.First; i < n; i += GridStride.Step) dx[i] = dy[i] * mask[i];
+    }
 
     /// <summary>The dropout kernels for element type T.</summary>
     internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public required Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, float, T, Key> Forward { get; init; }
-        public required Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>> Backward { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, float, T, Key> Forward { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, int> Backward { get; init; }
 
         public static Kernels<T> Load(Accelerator a) => new()
         {
-            Forward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, int, float, T, Key>(DropoutGpu.Forward),
-            Backward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>>(DropoutGpu.Backward),
+            Forward = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, int, float, T, Key>(DropoutGpu.Forward),
+            Backward = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, int>(DropoutGpu.Backward),
         };
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class GpuDevice
             if (X.Length == 0) return;
             // The same conversions as the reference: the threshold compared in float, the keep scale rounded once from double.
             var key = new DropoutGpu.Key((uint)Seed, (uint)(Seed >> 32), (uint)Step, LayerId);
-            Device.Launch(Device.Kernels<DropoutGpu.Kernels<T>>().Forward)((int)((X.Length + 3) / 4), Device.View<T>(X), Device.View<T>(Y),
+            Device.Launch(Device.Kernels<DropoutGpu.Kernels<T>>().Forward)(Device.Stride((X.Length + 3) / 4), Device.View<T>(X), Device.View<T>(Y),
                 Device.View<T>(Mask), (int)X.Length, (float)Rate, T.CreateChecked(1.0 / (1.0 - Rate)), key);
         }
     }
@@ -31,7 +31,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (Dy.Length == 0) return;
-            Device.Launch(Device.Kernels<DropoutGpu.Kernels<T>>().Backward)((int)Dy.Length, Device.View<T>(Dy), Device.View<T>(Mask), Device.View<T>(Dx));
+            Device.Launch(Device.Kernels<DropoutGpu.Kernels<T>>().Backward)(Device.Stride(Dy.Length), Device.View<T>(Dy), Device.View<T>(Mask), Device.View<T>(Dx), (int)Dy.Length);
         }
     }
 }

@@ -9,8 +9,13 @@ namespace NativeCnn.Engine.Ops;
 /// <summary>Max pooling as ILGPU kernels (equations: <see cref="MaxPoolReference"/>).</summary>
 internal static class MaxPoolGpu
 {
-    /// <summary>One thread per output: the window's first maximum and its flat H·W index.</summary>
-    public static void Forward<T>(Index1D idx, ArrayView<T> x, ArrayView<T> y, ArrayView<int> argmax, Pool2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>For every output (a grid-stride loop): the window's first maximum and its flat H·W index.</summary>
+    public static void Forward<T>(ArrayView<T> x, ArrayView<T> y, ArrayView<int> argmax, Pool2DGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int idx = GridStride.First; idx < n; idx += GridStride.Step) Window(idx, x, y, argmax, g);
+    }
+
+    private static void Window<T>(int idx, ArrayView<T> x, ArrayView<T> y, ArrayView<int> argmax, Pool2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int j = idx % g.OutWidth, i = idx / g.OutWidth % g.OutHeight, plane = idx / (g.OutWidth * g.OutHeight);
         int planeStart = plane * g.InHeight * g.InWidth;
@@ -31,10 +36,15 @@ internal static class MaxPoolGpu
     }
 
     /// <summary>
-    /// One thread per input pixel, gathering dy from every window that picked it, in row-major window order: no two
-    /// threads write the same pixel, so no atomics are needed and the sum does not depend on scheduling.
+    /// For every input pixel (a grid-stride loop), gathering dy from every window that picked it, in row-major window
+    /// order: no two threads write the same pixel, so no atomics are needed and the sum does not depend on scheduling.
     /// </summary>
-    public static void Backward<T>(Index1D idx, ArrayView<T> dy, ArrayView<int> argmax, ArrayView<T> dx, Pool2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Backward<T>(ArrayView<T> dy, ArrayView<int> argmax, ArrayView<T> dx, Pool2DGeometry g, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int idx = GridStride.First; idx < n; idx += GridStride.Step) Pixel(idx, dy, argmax, dx, g);
+    }
+
+    private static void Pixel<T>(int idx, ArrayView<T> dy, ArrayView<int> argmax, ArrayView<T> dx, Pool2DGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int planeIn = g.InHeight * g.InWidth;
         int pixel = idx % planeIn, plane = idx / planeIn;
@@ -58,13 +68,13 @@ internal static class MaxPoolGpu
     /// <summary>The max-pooling kernels for element type T.</summary>
     internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public required Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>, Pool2DGeometry> Forward { get; init; }
-        public required Action<Index1D, ArrayView<T>, ArrayView<int>, ArrayView<T>, Pool2DGeometry> Backward { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<int>, Pool2DGeometry, int> Forward { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<int>, ArrayView<T>, Pool2DGeometry, int> Backward { get; init; }
 
         public static Kernels<T> Load(Accelerator a) => new()
         {
-            Forward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<int>, Pool2DGeometry>(MaxPoolGpu.Forward),
-            Backward = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<int>, ArrayView<T>, Pool2DGeometry>(MaxPoolGpu.Backward),
+            Forward = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<int>, Pool2DGeometry, int>(MaxPoolGpu.Forward),
+            Backward = a.LoadStreamKernel<ArrayView<T>, ArrayView<int>, ArrayView<T>, Pool2DGeometry, int>(MaxPoolGpu.Backward),
         };
     }
 }

@@ -19,6 +19,6 @@ public sealed partial class GpuDevice
     private void Fill<T>(Tensor tensor, T value) where T : unmanaged
     {
         if (tensor.Length == 0) return;
-        Launch(Kernels<MemoryGpu.Kernels<T>>().Fill)((int)tensor.Length, View<T>(tensor), value);
+        Launch(Kernels<MemoryGpu.Kernels<T>>().Fill)(Stride(tensor.Length), View<T>(tensor), value, (int)tensor.Length);
     }
 }

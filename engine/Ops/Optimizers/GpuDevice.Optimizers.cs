@@ -22,8 +22,8 @@ public sealed partial class GpuDevice
         {
             if (Parameter.Length == 0) return;
             var s = new OptimizerGpu.SgdScalars<T>(T.CreateChecked(LearningRate), T.CreateChecked(Momentum), Velocity == null ? 0 : 1, Nesterov ? 1 : 0);
-            Device.Launch(Device.Kernels<OptimizerGpu.Kernels<T>>().Sgd)((int)Parameter.Length, Device.View<T>(Parameter), Device.View<T>(Gradient),
-                Device.ViewOr<T>(Velocity, Parameter), s);
+            Device.Launch(Device.Kernels<OptimizerGpu.Kernels<T>>().Sgd)(Device.Stride(Parameter.Length), Device.View<T>(Parameter), Device.View<T>(Gradient),
+                Device.ViewOr<T>(Velocity, Parameter), s, (int)Parameter.Length);
         }
     }
 
@@ -36,8 +36,8 @@ public sealed partial class GpuDevice
             T beta1 = T.CreateChecked(Beta1), beta2 = T.CreateChecked(Beta2);
             var s = new OptimizerGpu.AdamScalars<T>(OptimizerReference.AdamStepSize(T.CreateChecked(LearningRate), beta1, beta2, Step), beta1, beta2,
                 T.CreateChecked(Epsilon));
-            Device.Launch(Device.Kernels<OptimizerGpu.Kernels<T>>().Adam)((int)Parameter.Length, Device.View<T>(Parameter), Device.View<T>(Gradient),
-                Device.View<T>(M), Device.View<T>(V), s);
+            Device.Launch(Device.Kernels<OptimizerGpu.Kernels<T>>().Adam)(Device.Stride(Parameter.Length), Device.View<T>(Parameter), Device.View<T>(Gradient),
+                Device.View<T>(M), Device.View<T>(V), s, (int)Parameter.Length);
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (X.Length == 0) return;
-            Device.Launch(Device.Kernels<ReluGpu.Kernels<T>>().Forward)((int)X.Length, Device.View<T>(X), Device.View<T>(Y));
+            Device.Launch(Device.Kernels<ReluGpu.Kernels<T>>().Forward)(Device.Stride(X.Length), Device.View<T>(X), Device.View<T>(Y), (int)X.Length);
         }
     }
 
@@ -26,7 +26,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (Y.Length == 0) return;
-            Device.Launch(Device.Kernels<ReluGpu.Kernels<T>>().Backward)((int)Y.Length, Device.View<T>(Y), Device.View<T>(Dy), Device.View<T>(Dx));
+            Device.Launch(Device.Kernels<ReluGpu.Kernels<T>>().Backward)(Device.Stride(Y.Length), Device.View<T>(Y), Device.View<T>(Dy), Device.View<T>(Dx), (int)Y.Length);
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (X.Dim(0) == 0) return;
-            Device.Launch(Device.Kernels<SoftmaxGpu.Kernels<T>>().Forward)(X.Dim(0), Device.View<T>(X), Device.View<T>(Y), X.Dim(1));
+            Device.Launch(Device.Kernels<SoftmaxGpu.Kernels<T>>().Forward)(Device.Stride(X.Dim(0)), Device.View<T>(X), Device.View<T>(Y), X.Dim(1), X.Dim(0));
         }
     }
 
@@ -26,7 +26,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (Y.Dim(0) == 0) return;
-            Device.Launch(Device.Kernels<SoftmaxGpu.Kernels<T>>().Backward)(Y.Dim(0), Device.View<T>(Y), Device.View<T>(Dy), Device.View<T>(Dx), Y.Dim(1));
+            Device.Launch(Device.Kernels<SoftmaxGpu.Kernels<T>>().Backward)(Device.Stride(Y.Dim(0)), Device.View<T>(Y), Device.View<T>(Dy), Device.View<T>(Dx), Y.Dim(1), Y.Dim(0));
         }
     }
 }
