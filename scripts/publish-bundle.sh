@@ -16,12 +16,20 @@ bundle="$out/nativecnn-bundle"
 rm -rf "$bundle" "$out/nativecnn-bundle.tar.xz"
 mkdir -p "$bundle"
 
-echo "publishing nativecnn, bench and tests (Release, framework-dependent) to $bundle" >&2
-dotnet publish trainer/NativeCnn.Trainer.csproj -c Release --no-self-contained -o "$bundle/nativecnn" -nologo -v quiet
-dotnet publish bench/NativeCnn.Bench.csproj -c Release --no-self-contained -o "$bundle/bench" -nologo -v quiet
+# linux-x64 only (GPU servers), framework-dependent, English messages only: the other platforms' native assets and the
+# translated resources would triple the size.
+publish=(-c Release -r linux-x64 --no-self-contained -p:SatelliteResourceLanguages=en -nologo -v quiet)
+echo "publishing nativecnn, bench and tests (Release, linux-x64, framework-dependent) to $bundle" >&2
+dotnet publish trainer/NativeCnn.Trainer.csproj "${publish[@]}" -o "$bundle/nativecnn"
+dotnet publish bench/NativeCnn.Bench.csproj "${publish[@]}" -o "$bundle/bench"
 # NativeCnnTestExecutable turns the test project into a Microsoft.Testing.Platform executable (NUnit's runner) for the
 # bundle only: `dotnet test` in the repository keeps running it through VSTest.
-dotnet publish tests/NativeCnn.Tests.csproj -c Release --no-self-contained -p:NativeCnnTestExecutable=true -o "$bundle/tests" -nologo -v quiet
+dotnet publish tests/NativeCnn.Tests.csproj "${publish[@]}" -p:NativeCnnTestExecutable=true -o "$bundle/tests"
+# BenchmarkDotNet's suites build benchmark projects with the SDK, which a bundle's server lacks; the bench's own
+# commands (step-stats, train-throughput, layer-profile, gemm-quick) never load its compiler and tracing libraries.
+rm -f "$bundle"/bench/Microsoft.CodeAnalysis*.dll "$bundle"/bench/Microsoft.Diagnostics.*.dll "$bundle"/bench/Iced.dll \
+  "$bundle"/bench/Gee.External.Capstone.dll "$bundle"/bench/Dia2Lib.dll
+rm -rf "$bundle"/bench/runtimes "$bundle"/bench/amd64 "$bundle"/bench/x86 "$bundle"/bench/arm64
 
 # The runtime the apps were built for, copied from the SDK's own dotnet root: the host (dotnet, host/fxr) and
 # Microsoft.NETCore.App, nothing else (no SDK, no ASP.NET).
