@@ -1,15 +1,18 @@
+using NativeCnn.Data.Imaging;
+
 namespace NativeCnn.Data;
 
 /// <summary>
-/// A set of labelled images held in memory as float32 pixels laid out [N, C, H, W] (row-major,
-/// contiguous, values in [0, 1]) with one int label per image in [0, ClassNames.Count).
-/// This is the hand-off format between the readers and the trainer: the engine can wrap
-/// <see cref="Pixels"/> as a tensor without knowing where the images came from.
+/// A set of labelled images held in memory as 8-bit pixels laid out [N, C, H, W] (row-major,
+/// contiguous; byte v stands for v / 255) with one int label per image in [0, ClassNames.Count).
+/// This is the hand-off format between the readers and the trainer. The network's float32 input
+/// in [0, 1] is made when batches are gathered (<see cref="Batching.BatchSampler.Gather"/>,
+/// <see cref="CopyUnitFloats"/>), so a set costs a byte per pixel, not four.
 /// </summary>
 public sealed class LabeledImageSet
 {
     /// <summary>Wraps existing arrays without copying.</summary>
-    /// <param name="pixels">[N, C, H, W] floats; length must be N*C*H*W with N = labels.Length.</param>
+    /// <param name="pixels">[N, C, H, W] bytes; length must be N*C*H*W with N = labels.Length.</param>
     /// <param name="labels">N class ids, each in [0, classNames.Count).</param>
     /// <param name="channels">C, &gt; 0.</param>
     /// <param name="height">H in pixels, &gt; 0.</param>
@@ -17,7 +20,7 @@ public sealed class LabeledImageSet
     /// <param name="classNames">Name of each class id, in id order.</param>
     /// <param name="sourceFiles">Optional: for each image, the file (or file:line) it came from, for reporting; null when unknown.</param>
     /// <exception cref="ArgumentException">Sizes disagree or a label is out of range.</exception>
-    public LabeledImageSet(float[] pixels, int[] labels, int channels, int height, int width,
+    public LabeledImageSet(byte[] pixels, int[] labels, int channels, int height, int width,
         IReadOnlyList<string> classNames, IReadOnlyList<string>? sourceFiles = null)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -30,7 +33,7 @@ public sealed class LabeledImageSet
         if (pixels.LongLength != labels.LongLength * sampleSize)
         {
             throw new ArgumentException(
-                $"pixels holds {pixels.LongLength} floats; {labels.Length} images of {channels}x{height}x{width} need {labels.LongLength * sampleSize}.",
+                $"pixels holds {pixels.LongLength} bytes; {labels.Length} images of {channels}x{height}x{width} need {labels.LongLength * sampleSize}.",
                 nameof(pixels));
         }
         if (sourceFiles is not null && sourceFiles.Count != labels.Length)
@@ -53,8 +56,8 @@ public sealed class LabeledImageSet
         SourceFiles = sourceFiles;
     }
 
-    /// <summary>All pixels, [N, C, H, W] row-major, floats in [0, 1]. Shared, not copied: do not modify unless you own the set.</summary>
-    public float[] Pixels { get; }
+    /// <summary>All pixels, [N, C, H, W] row-major, 0-255. Shared, not copied: do not modify unless you own the set.</summary>
+    public byte[] Pixels { get; }
 
     /// <summary>Class id of each image, N entries.</summary>
     public int[] Labels { get; }
@@ -71,7 +74,7 @@ public sealed class LabeledImageSet
     /// <summary>W, image width in pixels.</summary>
     public int Width { get; }
 
-    /// <summary>C*H*W, floats per image.</summary>
+    /// <summary>C*H*W, pixels per image.</summary>
     public int SampleSize => Channels * Height * Width;
 
     /// <summary>Class names in id order (for FER-2013: angry, disgust, fear, happy, sad, surprise, neutral).</summary>
@@ -82,12 +85,26 @@ public sealed class LabeledImageSet
 
     /// <summary>The pixels of one image, [C, H, W].</summary>
     /// <param name="index">Image index in [0, Count).</param>
-    /// <returns>A view of <see cref="SampleSize"/> floats into <see cref="Pixels"/>.</returns>
+    /// <returns>A view of <see cref="SampleSize"/> bytes into <see cref="Pixels"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is out of range.</exception>
-    public ReadOnlySpan<float> GetImage(int index)
+    public ReadOnlySpan<byte> GetImage(int index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
         return Pixels.AsSpan(index * SampleSize, SampleSize);
+    }
+
+    /// <summary>Images <paramref name="start"/> .. start + count - 1 as the network's input: [count, C, H, W] floats v / 255 in [0, 1].</summary>
+    /// <param name="start">First image index.</param>
+    /// <param name="count">Number of images.</param>
+    /// <param name="destination">Receives count*SampleSize floats.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the set.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small.</exception>
+    public void CopyUnitFloats(int start, int count, Span<float> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Count, nameof(count));
+        UnitScale.ToUnitFloats(Pixels.AsSpan(start * SampleSize, count * SampleSize), destination);
     }
 
     /// <summary>How many images each class has.</summary>
@@ -109,7 +126,7 @@ public sealed class LabeledImageSet
     public LabeledImageSet Subset(ReadOnlySpan<int> indices)
     {
         int size = SampleSize;
-        var pixels = new float[(long)indices.Length * size];
+        var pixels = new byte[(long)indices.Length * size];
         var labels = new int[indices.Length];
         string[]? sources = SourceFiles is null ? null : new string[indices.Length];
         for (int i = 0; i < indices.Length; i++)

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using NativeCnn.Data.Imaging;
+
 namespace NativeCnn.Data.Batching;
 
 /// <summary>
@@ -102,7 +104,8 @@ public sealed class BatchSampler
 
     /// <summary>
     /// Copies the given samples into caller-owned buffers: images to <paramref name="x"/> as
-    /// [k, C, H, W] and labels to <paramref name="y"/>, k = indices.Length.
+    /// [k, C, H, W] floats in [0, 1] (byte v becomes v / 255, <see cref="UnitScale"/>) and labels to
+    /// <paramref name="y"/>, k = indices.Length. Allocates nothing.
     /// </summary>
     /// <param name="data">Source set.</param>
     /// <param name="indices">Sample indices into <paramref name="data"/>.</param>
@@ -123,13 +126,13 @@ public sealed class BatchSampler
         {
             throw new ArgumentException($"y holds {y.Length} labels, {indices.Length} needed.", nameof(y));
         }
-        float[] pixels = data.Pixels;
+        byte[] pixels = data.Pixels;
         int[] labels = data.Labels;
         for (int i = 0; i < indices.Length; i++)
         {
             int src = indices[i];
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)src, (uint)data.Count, nameof(indices));
-            pixels.AsSpan(src * size, size).CopyTo(x.Slice(i * size, size));
+            UnitScale.ToUnitFloats(pixels.AsSpan(src * size, size), x.Slice(i * size, size));
             y[i] = labels[src];
         }
     }

@@ -1,10 +1,7 @@
-using System.Runtime.CompilerServices;
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using NativeCnn.Data.Imaging;
 
 namespace NativeCnn.Data.Caching;
 
@@ -14,18 +11,16 @@ namespace NativeCnn.Data.Caching;
 /// times) and the preprocessing, so any change to either makes a new file.
 /// </summary>
 /// <remarks>
-/// <para>File layout (little-endian), version 1:</para>
+/// <para>File layout (little-endian), version 2:</para>
 /// <code>
 /// "NCDSCACH" (8 bytes) | int32 version | key (32 bytes)
 /// int32 issueCount, per issue: string file, int32 line, string message
-/// int32 setCount, per set: int32 N, C, H, W | byte encoding (0 = bytes 0-255, 1 = float32)
-///                          int32 classCount, class names | byte hasSources, N source names
-/// per set: pixels (N*C*H*W bytes or floats) | labels (N int32)
+/// int32 setCount, per set: int32 N, C, H, W | int32 classCount, class names | byte hasSources, N source names
+/// per set: pixels (N*C*H*W uint8, exactly <see cref="LabeledImageSet.Pixels"/>) | labels (N int32)
 /// SHA-256 of everything above (32 bytes)
 /// </code>
-/// <para>Strings are BinaryWriter's (7-bit length prefix, UTF-8). Pixels are stored as bytes
-/// when every value is exactly b/255 (unresized 8-bit sources, e.g. FER-2013), which makes the
-/// file 4x smaller and the round trip bit-exact; otherwise as float32.</para>
+/// <para>Strings are BinaryWriter's (7-bit length prefix, UTF-8). Version 1 stored resized sets
+/// as float32, four times the size; its files are rejected as another version.</para>
 /// <para>Writes are atomic: a temporary file in the same folder is written, flushed to disk
 /// (fsync) and renamed over the target, so a crash never leaves a half-written cache under the
 /// real name. Reads check magic, version, key, that every size fits the file, and the checksum
@@ -41,10 +36,8 @@ namespace NativeCnn.Data.Caching;
 public sealed class DatasetCache
 {
     private const string Magic = "NCDSCACH";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
     private const int HashSize = 32;
-    private const byte EncodingBytes = 0;
-    private const byte EncodingFloat = 1;
 
     /// <summary>How many files (keys) one dataset name keeps; a store deletes the older ones.</summary>
     public const int KeepPerName = 3;
@@ -63,23 +56,29 @@ public sealed class DatasetCache
     /// <summary>The cache folder (absolute).</summary>
     public string Directory { get; }
 
+    /// <summary>Environment variable that overrides <see cref="DefaultDirectory"/>.</summary>
+    public const string DirectoryVariable = "NATIVECNN_CACHE_DIR";
+
     /// <summary>
-    /// <c>&lt;repo&gt;/.cache/datasets</c> where &lt;repo&gt; is the nearest folder at or above the
-    /// current directory that holds NativeCnn.sln; if there is none, <c>&lt;cwd&gt;/.cache/datasets</c>.
-    /// <c>.cache/</c> is git-ignored.
+    /// The user's cache folder, whatever folder a command runs from: <c>$NATIVECNN_CACHE_DIR</c>
+    /// when set, else <c>$XDG_CACHE_HOME/nativecnn</c> (XDG Base Directory specification), else
+    /// <c>~/.cache/nativecnn</c>. (Before version 2 caches lived in <c>./.cache/datasets</c>; those
+    /// files are no longer read and can be deleted.)
     /// </summary>
     /// <returns>An absolute folder path (not necessarily existing yet).</returns>
     public static string DefaultDirectory()
     {
-        string cwd = Environment.CurrentDirectory;
-        for (DirectoryInfo? dir = new(cwd); dir is not null; dir = dir.Parent)
+        string? overridden = Environment.GetEnvironmentVariable(DirectoryVariable);
+        if (!string.IsNullOrWhiteSpace(overridden))
         {
-            if (File.Exists(Path.Combine(dir.FullName, "NativeCnn.sln")))
-            {
-                return Path.Combine(dir.FullName, ".cache", "datasets");
-            }
+            return Path.GetFullPath(overridden);
         }
-        return Path.Combine(cwd, ".cache", "datasets");
+        // The specification says a relative XDG_CACHE_HOME is invalid and must be ignored.
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string root = !string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "nativecnn");
     }
 
     /// <summary>
@@ -208,7 +207,6 @@ public sealed class DatasetCache
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBody(BinaryWriter writer, string key, CachedDataset data)
     {
         writer.Write(Encoding.ASCII.GetBytes(Magic));
@@ -222,16 +220,12 @@ public sealed class DatasetCache
             writer.Write(issue.Message);
         }
         writer.Write(data.Sets.Count);
-        var encodings = new byte[data.Sets.Count];
-        for (int s = 0; s < data.Sets.Count; s++)
+        foreach (LabeledImageSet set in data.Sets)
         {
-            LabeledImageSet set = data.Sets[s];
-            encodings[s] = AllBytesExact(set.Pixels) ? EncodingBytes : EncodingFloat;
             writer.Write(set.Count);
             writer.Write(set.Channels);
             writer.Write(set.Height);
             writer.Write(set.Width);
-            writer.Write(encodings[s]);
             writer.Write(set.ClassNames.Count);
             foreach (string className in set.ClassNames)
             {
@@ -246,49 +240,11 @@ public sealed class DatasetCache
                 }
             }
         }
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
+        foreach (LabeledImageSet set in data.Sets)
         {
-            for (int s = 0; s < data.Sets.Count; s++)
-            {
-                LabeledImageSet set = data.Sets[s];
-                if (encodings[s] == EncodingBytes)
-                {
-                    for (int start = 0; start < set.Pixels.Length; start += chunk.Length)
-                    {
-                        int n = Math.Min(chunk.Length, set.Pixels.Length - start);
-                        for (int i = 0; i < n; i++)
-                        {
-                            chunk[i] = (byte)MathF.Round(set.Pixels[start + i] * 255f);
-                        }
-                        writer.Write(chunk, 0, n);
-                    }
-                }
-                else
-                {
-                    writer.Write(MemoryMarshal.AsBytes(set.Pixels.AsSpan()));
-                }
-                writer.Write(MemoryMarshal.AsBytes(set.Labels.AsSpan()));
-            }
+            writer.Write(set.Pixels);
+            writer.Write(MemoryMarshal.AsBytes(set.Labels.AsSpan()));
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
-    }
-
-    /// <summary>True when every value is some b/255 exactly, so storing the byte b loses nothing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool AllBytesExact(float[] pixels)
-    {
-        foreach (float v in pixels)
-        {
-            if (!(v >= 0f && v <= 1f) || Resize.ToUnit((byte)MathF.Round(v * 255f)) != v)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     /// <summary>
@@ -365,16 +321,11 @@ public sealed class DatasetCache
             issues.Add(new DatasetIssue(reader.ReadString(), reader.ReadInt32(), reader.ReadString()));
         }
 
-        int setCount = ReadCount(reader, body, 17);
-        var shapes = new (int N, int C, int H, int W, byte Encoding, string[] Classes, string[]? Sources)[setCount];
+        int setCount = ReadCount(reader, body, 21);
+        var shapes = new (int N, int C, int H, int W, string[] Classes, string[]? Sources)[setCount];
         for (int s = 0; s < setCount; s++)
         {
             int n = ReadCount(reader, body, 1), c = ReadCount(reader, body, 0), h = ReadCount(reader, body, 0), w = ReadCount(reader, body, 0);
-            byte encoding = reader.ReadByte();
-            if (encoding is not (EncodingBytes or EncodingFloat))
-            {
-                throw new FormatException($"unknown pixel encoding {encoding}");
-            }
             var classes = new string[ReadCount(reader, body, 1)];
             for (int k = 0; k < classes.Length; k++)
             {
@@ -393,14 +344,14 @@ public sealed class DatasetCache
                     sources[k] = reader.ReadString();
                 }
             }
-            shapes[s] = (n, c, h, w, encoding, classes, sources);
+            shapes[s] = (n, c, h, w, classes, sources);
         }
 
         long payload = 0;
         foreach (var shape in shapes)
         {
             long values = checked((long)shape.N * shape.C * shape.H * shape.W);
-            payload = checked(payload + values * (shape.Encoding == EncodingBytes ? 1 : sizeof(float)) + (long)shape.N * sizeof(int));
+            payload = checked(payload + values + (long)shape.N * sizeof(int));
         }
         if (payload != body.Remaining)
         {
@@ -408,34 +359,14 @@ public sealed class DatasetCache
         }
 
         var sets = new LabeledImageSet[setCount];
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(1 << 16);
-        try
+        for (int s = 0; s < setCount; s++)
         {
-            for (int s = 0; s < setCount; s++)
-            {
-                var shape = shapes[s];
-                var pixels = GC.AllocateUninitializedArray<float>(checked(shape.N * shape.C * shape.H * shape.W));
-                if (shape.Encoding == EncodingBytes)
-                {
-                    for (int start = 0; start < pixels.Length; start += chunk.Length)
-                    {
-                        int count = Math.Min(chunk.Length, pixels.Length - start);
-                        body.ReadExactly(chunk, 0, count);
-                        Resize.ToUnitFloats(chunk.AsSpan(0, count), pixels.AsSpan(start, count));
-                    }
-                }
-                else
-                {
-                    body.ReadExactly(MemoryMarshal.AsBytes(pixels.AsSpan()));
-                }
-                var labels = new int[shape.N];
-                body.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan()));
-                sets[s] = new LabeledImageSet(pixels, labels, shape.C, shape.H, shape.W, shape.Classes, shape.Sources);
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
+            var shape = shapes[s];
+            var pixels = GC.AllocateUninitializedArray<byte>(checked(shape.N * shape.C * shape.H * shape.W));
+            body.ReadExactly(pixels);
+            var labels = new int[shape.N];
+            body.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan()));
+            sets[s] = new LabeledImageSet(pixels, labels, shape.C, shape.H, shape.W, shape.Classes, shape.Sources);
         }
         return new CachedDataset(sets, issues);
     }

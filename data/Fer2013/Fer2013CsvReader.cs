@@ -84,10 +84,10 @@ public static class Fer2013CsvReader
         {
             byte[] raw = [.. pixelBytes[s]];
             int count = labels[s].Count;
-            var pixels = new float[(long)count * outSize];
+            var pixels = new byte[(long)count * outSize];
             for (int i = 0; i < count; i++)
             {
-                Resize.GrayToUnitFloats(raw.AsSpan(i * PixelsPerImage, PixelsPerImage), size, size,
+                Resize.Gray(raw.AsSpan(i * PixelsPerImage, PixelsPerImage), size, size,
                     pixels.AsSpan(i * outSize, outSize), options.Height, options.Width);
             }
             sets[s] = new LabeledImageSet(pixels, [.. labels[s]], 1, options.Height, options.Width, Fer2013Classes.Names, sources[s]);

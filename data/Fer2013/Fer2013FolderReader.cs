@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using NativeCnn.Data.Caching;
-using NativeCnn.Data.Codecs;
 using NativeCnn.Data.Imaging;
 
 namespace NativeCnn.Data.Fer2013;
 
 /// <summary>
 /// Reads FER-2013 in the Kaggle image-folder layout <c>&lt;root&gt;/{train,test}/&lt;emotion&gt;/&lt;Usage&gt;_&lt;id&gt;.jpg</c>
-/// into float32 [N, 1, H, W] sets with pixels in [0, 1].
+/// into [N, 1, H, W] gray sets (bytes; see <see cref="LabeledImageSet"/>).
 /// </summary>
 /// <remarks>
 /// <para>The split comes from the file-name prefix (Training / PublicTest / PrivateTest), not from
@@ -21,7 +20,8 @@ namespace NativeCnn.Data.Fer2013;
 /// <para>Strictness: missing root/train/test folders, a missing, unknown or empty emotion folder,
 /// and any file not named <c>&lt;Usage&gt;_&lt;id&gt;.jpg</c> are always errors (a
 /// <see cref="DatasetException"/> naming the path), because they mean the tree is not what we
-/// think it is. Corrupt, empty or truncated JPEGs throw <see cref="ImageDecodeException"/>
+/// think it is. Images are decoded by <see cref="GrayImageDecoder"/> (ImageSharp; the format is
+/// read from the content). Corrupt, empty or truncated images throw <see cref="ImageDecodeException"/>
 /// unless <see cref="ReadOptions.SkipBadImages"/> is set, in which case they are left out and
 /// listed in <see cref="Fer2013Splits.Issues"/>. An image that is not H x W throws unless
 /// <see cref="ReadOptions.AllowResize"/> is set.</para>
@@ -29,7 +29,7 @@ namespace NativeCnn.Data.Fer2013;
 public static class Fer2013FolderReader
 {
     /// <summary>Reader identity in cache keys; bump when the output for the same input changes.</summary>
-    private const string CacheKind = "fer2013-folder/1";
+    private const string CacheKind = "fer2013-folder/2";
 
     private static readonly string[] SplitFolders = ["train", "test"];
 
@@ -38,7 +38,7 @@ public static class Fer2013FolderReader
     /// <param name="options">Size, strictness, cache and thread settings; null for <see cref="ReadOptions.Default"/>.</param>
     /// <returns>The splits, plus any issues (only with SkipBadImages).</returns>
     /// <exception cref="DatasetException">The folder tree is not FER-2013's layout, or an image has the wrong size; the message names the path.</exception>
-    /// <exception cref="ImageDecodeException">A JPEG is corrupt, empty or truncated (unless SkipBadImages).</exception>
+    /// <exception cref="ImageDecodeException">An image is corrupt, empty, truncated or over the pixel limit (unless SkipBadImages).</exception>
     public static Fer2013Splits Load(string root, ReadOptions? options = null) => Load(root, options, out _);
 
     /// <summary>Loads all three splits and says how the load went (cache hit or miss, timings).</summary>
@@ -47,7 +47,7 @@ public static class Fer2013FolderReader
     /// <param name="report">Cache use and elapsed time, for logging.</param>
     /// <returns>The splits, plus any issues (only with SkipBadImages).</returns>
     /// <exception cref="DatasetException">The folder tree is not FER-2013's layout, or an image has the wrong size; the message names the path.</exception>
-    /// <exception cref="ImageDecodeException">A JPEG is corrupt, empty or truncated (unless SkipBadImages).</exception>
+    /// <exception cref="ImageDecodeException">An image is corrupt, empty, truncated or over the pixel limit (unless SkipBadImages).</exception>
     public static Fer2013Splits Load(string root, ReadOptions? options, out LoadReport report)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -57,41 +57,9 @@ public static class Fer2013FolderReader
         root = Path.GetFullPath(root);
 
         List<FileEntry> files = ListFiles(root);
-
-        DatasetCache? cache = null;
-        string? key = null;
-        string? rejectReason = null;
-        if (options.UseCache)
-        {
-            cache = new DatasetCache(options.CacheDirectory ?? DatasetCache.DefaultDirectory());
-            string preprocessing = $"{options.Height}x{options.Width}x1 resize={options.AllowResize} skipBad={options.SkipBadImages}";
-            key = DatasetCache.ComputeKey(CacheKind, files.Select(f => f.Source), preprocessing);
-            CachedDataset? cached = cache.TryLoad("fer2013-folder", key, out rejectReason);
-            if (cached is not null && cached.Sets.Count == 3)
-            {
-                report = new LoadReport(files.Count, true, cache.PathFor("fer2013-folder", key), null, clock.Elapsed);
-                return new Fer2013Splits(cached.Sets[0], cached.Sets[1], cached.Sets[2], cached.Issues);
-            }
-        }
-
-        Fer2013Splits splits = Decode(files, options);
-        string? cachePath = null;
-        string? cacheWriteError = null;
-        if (cache is not null && key is not null)
-        {
-            try
-            {
-                cachePath = cache.Store("fer2013-folder", key,
-                    new CachedDataset([splits.Train, splits.PublicTest, splits.PrivateTest], splits.Issues));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The data is decoded and correct; a cache we cannot write only costs the next run time.
-                cacheWriteError = $"cannot write cache in '{cache.Directory}': {ex.Message}";
-            }
-        }
-        report = new LoadReport(files.Count, false, cachePath, rejectReason, clock.Elapsed) { CacheWriteError = cacheWriteError };
-        return splits;
+        CachedDataset data = CachedLoad.Run(options, "fer2013-folder", CacheKind, [.. files.Select(f => f.Source)],
+            $"resize={options.AllowResize}", 3, () => Decode(files, options), clock, out report);
+        return new Fer2013Splits(data.Sets[0], data.Sets[1], data.Sets[2], data.Issues);
     }
 
     /// <summary>One image to read: where it is, what it is, where its pixels go.</summary>
@@ -163,117 +131,17 @@ public static class Fer2013FolderReader
         return new FileEntry(file.FullName, new SourceFileEntry(relative, file.Length, file.LastWriteTimeUtc), label, split);
     }
 
-    private static Fer2013Splits Decode(List<FileEntry> files, ReadOptions options)
+    /// <summary>Decodes every file in listing order, then deals the images into the three splits (order kept).</summary>
+    private static CachedDataset Decode(List<FileEntry> files, ReadOptions options)
     {
-        int height = options.Height, width = options.Width, sampleSize = height * width;
-
-        // Slot of every file inside its split, fixed before any thread starts.
-        var slot = new int[files.Count];
-        var splitCounts = new int[3];
-        for (int i = 0; i < files.Count; i++)
-        {
-            slot[i] = splitCounts[files[i].Split]++;
-        }
-        var pixels = new float[3][];
-        var labels = new int[3][];
-        var sources = new string[3][];
-        for (int s = 0; s < 3; s++)
-        {
-            pixels[s] = new float[(long)splitCounts[s] * sampleSize];
-            labels[s] = new int[splitCounts[s]];
-            sources[s] = new string[splitCounts[s]];
-        }
-        var failures = new string?[files.Count];
-        var errors = new Exception?[files.Count];
-
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads };
-        Parallel.For(0, files.Count, parallel,
-            () => new DecodeWorker(),
-            (i, loop, worker) =>
-            {
-                FileEntry file = files[i];
-                int s = file.Split, k = slot[i];
-                labels[s][k] = file.Label;
-                sources[s][k] = file.Source.RelativePath;
-                try
-                {
-                    worker.DecodeInto(file.FullPath, pixels[s].AsSpan(k * sampleSize, sampleSize), height, width, options.AllowResize);
-                }
-                catch (ImageDecodeException ex) when (options.SkipBadImages)
-                {
-                    failures[i] = ex.CodecMessage;
-                }
-                catch (Exception ex) when (ex is DatasetException or IOException or UnauthorizedAccessException)
-                {
-                    // Recorded rather than thrown, so the caller sees the DatasetException itself
-                    // instead of Parallel.For's AggregateException.
-                    errors[i] = ex is DatasetException ? ex : new DatasetException($"Cannot read '{file.FullPath}': {ex.Message}", ex);
-                    loop.Stop();
-                }
-                return worker;
-            },
-            worker => worker.Dispose());
-
-        // Lowest index first: with a single bad file the error is the same on every run.
-        if (Array.Find(errors, e => e is not null) is { } firstError)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstError);
-        }
-
-        var issues = new List<DatasetIssue>();
-        for (int i = 0; i < files.Count; i++)
-        {
-            if (failures[i] is { } message)
-            {
-                issues.Add(new DatasetIssue(files[i].FullPath, 0, "skipped: " + message));
-            }
-        }
-
+        (LabeledImageSet all, List<DatasetIssue> issues, int[] kept) = ParallelGrayDecoder.DecodeSet(
+            files.Select(f => f.FullPath).ToArray(), files.Select(f => f.Label).ToArray(),
+            files.Select(f => f.Source.RelativePath).ToArray(), Fer2013Classes.Names, options, alwaysResize: false);
         var sets = new LabeledImageSet[3];
         for (int s = 0; s < 3; s++)
         {
-            var set = new LabeledImageSet(pixels[s], labels[s], 1, height, width, Fer2013Classes.Names, sources[s]);
-            if (issues.Count > 0)
-            {
-                // Compact: drop the slots of skipped files, keeping order.
-                var keep = new List<int>();
-                for (int i = 0; i < files.Count; i++)
-                {
-                    if (files[i].Split == s && failures[i] is null)
-                    {
-                        keep.Add(slot[i]);
-                    }
-                }
-                set = set.Subset(keep.ToArray());
-            }
-            sets[s] = set;
+            sets[s] = all.Subset(Enumerable.Range(0, kept.Length).Where(i => files[kept[i]].Split == s).ToArray());
         }
-        return new Fer2013Splits(sets[0], sets[1], sets[2], issues);
-    }
-
-    /// <summary>Per-thread state: a decoder handle and reusable file/gray buffers, so the hot loop allocates nothing per image.</summary>
-    private sealed class DecodeWorker : IDisposable
-    {
-        private readonly TurboJpeg jpeg = new();
-        private readonly Imaging.ReusableFileReader files = new();
-        private byte[] gray = new byte[Fer2013Classes.ImageSize * Fer2013Classes.ImageSize];
-
-        public void DecodeInto(string path, Span<float> destination, int height, int width, bool allowResize)
-        {
-            ReadOnlySpan<byte> data = files.Read(path);
-            (int w, int h) = jpeg.ReadSize(data, path);
-            if ((h != height || w != width) && !allowResize)
-            {
-                throw new DatasetException($"Image '{path}' is {w}x{h}; expected {width}x{height} (set AllowResize to resize).");
-            }
-            if (gray.Length < w * h)
-            {
-                gray = new byte[w * h];
-            }
-            jpeg.DecodeGray(data, w, h, gray, path);
-            Resize.GrayToUnitFloats(gray.AsSpan(0, w * h), h, w, destination, height, width);
-        }
-
-        public void Dispose() => jpeg.Dispose();
+        return new CachedDataset(sets, issues);
     }
 }

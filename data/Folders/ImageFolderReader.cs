@@ -6,18 +6,18 @@ namespace NativeCnn.Data.Folders;
 
 /// <summary>
 /// Reads a folder-per-class image tree, like Keras' <c>flow_from_directory</c>:
-/// <c>&lt;root&gt;/&lt;class&gt;/**/*.{jpg,jpeg,png}</c>. Classes are the subfolder names sorted
+/// <c>&lt;root&gt;/&lt;class&gt;/**/*.{jpg,jpeg,png,bmp,gif,tif,tiff,webp}</c>. Classes are the subfolder names sorted
 /// ordinally (Keras sorts them too, so class ids agree with a Keras model trained on the tree).
-/// Images become grayscale [N, 1, H, W] floats in [0, 1], resized to Height x Width.
+/// Images become grayscale [N, 1, H, W] bytes (<see cref="GrayImageDecoder"/>), resized to Height x Width.
 /// </summary>
 /// <remarks>
 /// <para>Files are found recursively inside each class folder (as Keras does) and ordered by
 /// class, then by relative path (ordinal); decoding runs in parallel into fixed slots, so the
-/// result does not depend on the thread count. The decoder is chosen by the file's magic bytes,
-/// so a PNG named .jpg still loads.</para>
+/// result does not depend on the thread count. The format is read from the content, so a PNG
+/// named .jpg still loads.</para>
 /// <para>Errors (a <see cref="DatasetException"/> naming the path): the root is missing, has no
 /// class folders, or a class folder holds no image. Files directly in the root and files without
-/// a .jpg/.jpeg/.png extension are not images of any class: they are left out and reported as
+/// an image extension (<see cref="GrayImageDecoder.FileExtensions"/>) are not images of any class: they are left out and reported as
 /// issues. An undecodable image (corrupt, or another format behind an image extension) throws
 /// <see cref="ImageDecodeException"/> naming the file unless <see cref="ReadOptions.SkipBadImages"/>
 /// is set, in which case it is reported and left out. Every image is resized;
@@ -27,9 +27,7 @@ namespace NativeCnn.Data.Folders;
 public static class ImageFolderReader
 {
     /// <summary>Reader identity in cache keys; bump when the output for the same input changes.</summary>
-    private const string CacheKind = "image-folder/1";
-
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png"];
+    private const string CacheKind = "image-folder/2";
 
     /// <summary>Loads the tree, from the cache when it is valid.</summary>
     /// <param name="root">Folder holding one subfolder per class.</param>
@@ -77,9 +75,9 @@ public static class ImageFolderReader
             foreach (FileInfo file in new DirectoryInfo(classPath).EnumerateFiles("*", SearchOption.AllDirectories)
                          .OrderBy(f => f.FullName, StringComparer.Ordinal))
             {
-                if (!ImageExtensions.Contains(Path.GetExtension(file.Name), StringComparer.OrdinalIgnoreCase))
+                if (!GrayImageDecoder.FileExtensions.Contains(Path.GetExtension(file.Name), StringComparer.OrdinalIgnoreCase))
                 {
-                    listingIssues.Add(new DatasetIssue(file.FullName, 0, $"not an image by its extension (expected {string.Join(", ", ImageExtensions)}); ignored"));
+                    listingIssues.Add(new DatasetIssue(file.FullName, 0, $"not an image by its extension (expected {string.Join(", ", GrayImageDecoder.FileExtensions)}); ignored"));
                     continue;
                 }
                 string relative = Path.GetRelativePath(root, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
@@ -88,45 +86,18 @@ public static class ImageFolderReader
             if (files.Count == before)
             {
                 throw new DatasetException(
-                    $"Class folder '{classPath}' holds no image; expected at least one {string.Join("/", ImageExtensions)} file (remove the folder if the class is not wanted).");
+                    $"Class folder '{classPath}' holds no image; expected at least one {string.Join("/", GrayImageDecoder.FileExtensions)} file (remove the folder if the class is not wanted).");
             }
         }
 
-        DatasetCache? cache = null;
-        string? key = null;
-        string? rejectReason = null;
-        if (options.UseCache)
-        {
-            cache = new DatasetCache(options.CacheDirectory ?? DatasetCache.DefaultDirectory());
-            string preprocessing = $"{options.Height}x{options.Width}x1 gray skipBad={options.SkipBadImages} classes={string.Join('/', classes)}";
-            key = DatasetCache.ComputeKey(CacheKind, files.Select(f => f.Source), preprocessing);
-            CachedDataset? cached = cache.TryLoad("image-folder", key, out rejectReason);
-            if (cached is not null && cached.Sets.Count == 1)
+        CachedDataset data = CachedLoad.Run(options, "image-folder", CacheKind, [.. files.Select(f => f.Source)],
+            $"classes={string.Join('/', classes)}", 1, () =>
             {
-                load = new LoadReport(files.Count, true, cache.PathFor("image-folder", key), null, clock.Elapsed);
-                return new ImageFolderSet(cached.Sets[0], [.. listingIssues, .. cached.Issues]);
-            }
-        }
-
-        (LabeledImageSet set, List<DatasetIssue> decodeIssues) = ParallelGrayDecoder.DecodeSet(
-            files.Select(f => f.FullPath).ToArray(), files.Select(f => f.Label).ToArray(),
-            files.Select(f => f.Source.RelativePath).ToArray(), classes, options);
-
-        string? cacheFile = null;
-        string? writeError = null;
-        if (cache is not null && key is not null)
-        {
-            try
-            {
-                cacheFile = cache.Store("image-folder", key, new CachedDataset([set], decodeIssues));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A read-only or full disk must not fail a load that has already succeeded.
-                writeError = ex.Message;
-            }
-        }
-        load = new LoadReport(files.Count, false, cacheFile, rejectReason, clock.Elapsed) { CacheWriteError = writeError };
-        return new ImageFolderSet(set, [.. listingIssues, .. decodeIssues]);
+                (LabeledImageSet set, List<DatasetIssue> issues, _) = ParallelGrayDecoder.DecodeSet(
+                    files.Select(f => f.FullPath).ToArray(), files.Select(f => f.Label).ToArray(),
+                    files.Select(f => f.Source.RelativePath).ToArray(), classes, options, alwaysResize: true);
+                return new CachedDataset([set], issues);
+            }, clock, out load);
+        return new ImageFolderSet(data.Sets[0], [.. listingIssues, .. data.Issues]);
     }
 }

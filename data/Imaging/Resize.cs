@@ -2,60 +2,27 @@ using System.Runtime.CompilerServices;
 namespace NativeCnn.Data.Imaging;
 
 /// <summary>
-/// Resizes 8-bit grayscale images and scales them to floats in [0, 1] (value / 255).
-/// Each axis is handled on its own (separable filter): an axis that shrinks uses area averaging
-/// (every output pixel is the mean of the input area it covers, with fractional edge weights,
-/// like OpenCV's INTER_AREA), an axis that grows uses bilinear interpolation with pixel centres
-/// at +0.5 (align_corners = false, as Keras/TensorFlow and PIL). Equal sizes copy exactly.
+/// Resizes 8-bit grayscale images. Each axis is handled on its own (separable filter): an axis
+/// that shrinks uses area averaging (every output pixel is the mean of the input area it covers,
+/// with fractional edge weights, like OpenCV's INTER_AREA), an axis that grows uses bilinear
+/// interpolation with pixel centres at +0.5 (align_corners = false, as Keras/TensorFlow and PIL).
+/// Equal sizes copy exactly. The result is rounded to the nearest byte, so a resized set is stored
+/// and cached as compactly as an unresized one.
 /// </summary>
 public static class Resize
 {
-    // Hot loops here are marked AggressiveOptimization: each is entered only a few times per
-    // load but runs millions of iterations, and the tier-0 (unoptimised) first JIT of such a
-    // loop made a cached FER-2013 load several times slower.
-
-    /// <summary>
-    /// value / 255 for every byte. Every path that produces unresized pixels uses this table, so a
-    /// byte round trip (float to byte to float, as in the dataset cache) is bit-exact.
-    /// </summary>
-    private static readonly float[] UnitTable = BuildUnitTable();
-
-    /// <summary>Converts bytes to floats in [0, 1] (b / 255, exactly as the resizer does for equal sizes).</summary>
-    /// <param name="source">Input bytes.</param>
-    /// <param name="destination">Receives source.Length floats.</param>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="source"/>.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ToUnitFloats(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException($"destination holds {destination.Length} floats, {source.Length} needed.", nameof(destination));
-        }
-        float[] table = UnitTable;
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = table[source[i]];
-        }
-    }
-
-    /// <summary>The float a byte maps to: <paramref name="value"/> / 255f.</summary>
-    /// <param name="value">Pixel byte.</param>
-    /// <returns>value / 255 as float32.</returns>
-    public static float ToUnit(byte value) => UnitTable[value];
-
-    /// <summary>Resizes a gray image [srcHeight, srcWidth] to [dstHeight, dstWidth] floats in [0, 1].</summary>
+    /// <summary>Resizes a gray image [srcHeight, srcWidth] to [dstHeight, dstWidth].</summary>
     /// <param name="source">Row-major input bytes, srcHeight*srcWidth.</param>
     /// <param name="srcHeight">Input height in pixels, &gt; 0.</param>
     /// <param name="srcWidth">Input width in pixels, &gt; 0.</param>
-    /// <param name="destination">Receives dstHeight*dstWidth floats, row-major.</param>
+    /// <param name="destination">Receives dstHeight*dstWidth bytes, row-major.</param>
     /// <param name="dstHeight">Output height in pixels, &gt; 0.</param>
     /// <param name="dstWidth">Output width in pixels, &gt; 0.</param>
     /// <exception cref="ArgumentException">A size is not positive or a buffer is too small.</exception>
-    public static void GrayToUnitFloats(ReadOnlySpan<byte> source, int srcHeight, int srcWidth,
-        Span<float> destination, int dstHeight, int dstWidth)
+    public static void Gray(ReadOnlySpan<byte> source, int srcHeight, int srcWidth, Span<byte> destination, int dstHeight, int dstWidth)
     {
         float[]? scratch = null;
-        GrayToUnitFloats(source, srcHeight, srcWidth, destination, dstHeight, dstWidth, ref scratch);
+        Gray(source, srcHeight, srcWidth, destination, dstHeight, dstWidth, ref scratch);
     }
 
     /// <summary>
@@ -63,9 +30,10 @@ public static class Resize
     /// when too small), so bulk loaders resizing thousands of large photos do not allocate a
     /// fresh buffer per image.
     /// </summary>
+    // AggressiveOptimization: entered a few times per load but millions of iterations each; tier-0 code made loads several times slower.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void GrayToUnitFloats(ReadOnlySpan<byte> source, int srcHeight, int srcWidth,
-        Span<float> destination, int dstHeight, int dstWidth, ref float[]? scratch)
+    internal static void Gray(ReadOnlySpan<byte> source, int srcHeight, int srcWidth,
+        Span<byte> destination, int dstHeight, int dstWidth, ref float[]? scratch)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(srcHeight);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(srcWidth);
@@ -77,12 +45,12 @@ public static class Resize
         }
         if (destination.Length < dstHeight * dstWidth)
         {
-            throw new ArgumentException($"destination holds {destination.Length} floats, {dstHeight}x{dstWidth} needed.", nameof(destination));
+            throw new ArgumentException($"destination holds {destination.Length} bytes, {dstHeight}x{dstWidth} needed.", nameof(destination));
         }
         if (srcHeight == dstHeight && srcWidth == dstWidth)
         {
-            // The FER-2013 case: no filtering, so no rounding beyond the /255.
-            ToUnitFloats(source[..(srcHeight * srcWidth)], destination);
+            // The FER-2013 case: no filtering, no rounding.
+            source[..(srcHeight * srcWidth)].CopyTo(destination);
             return;
         }
 
@@ -112,13 +80,12 @@ public static class Resize
             }
         }
 
-        // Vertical pass, then /255.
-        const float inv255 = 1f / 255f;
+        // Vertical pass, rounded to the nearest byte.
         for (int y = 0; y < dstHeight; y++)
         {
             int first = rows.First[y];
             ReadOnlySpan<float> w = rows.WeightsOf(y);
-            Span<float> outRow = destination.Slice(y * dstWidth, dstWidth);
+            Span<byte> outRow = destination.Slice(y * dstWidth, dstWidth);
             for (int x = 0; x < dstWidth; x++)
             {
                 float sum = 0f;
@@ -126,20 +93,10 @@ public static class Resize
                 {
                     sum += w[k] * horizontal[(first + k) * dstWidth + x];
                 }
-                // Clamp: float rounding in the weights may stray a hair outside [0, 1].
-                outRow[x] = Math.Clamp(sum * inv255, 0f, 1f);
+                // Clamp: float rounding in the weights may stray a hair outside [0, 255].
+                outRow[x] = (byte)Math.Clamp((int)(sum + 0.5f), 0, 255);
             }
         }
-    }
-
-    private static float[] BuildUnitTable()
-    {
-        var table = new float[256];
-        for (int i = 0; i < 256; i++)
-        {
-            table[i] = i / 255f;
-        }
-        return table;
     }
 
     /// <summary>

@@ -21,9 +21,12 @@ public enum MuxspaceIssueKind
     /// <summary>A file in images/ with no legend row; it is counted, not loaded.</summary>
     UnlabelledImage,
 
-    /// <summary>A labelled file that is not JPEG or PNG whatever its name says (muxspace: a WebP named .jpg); skipped.</summary>
+    /// <summary>A labelled file whose content is no image format we decode (JPEG, PNG, BMP, GIF, TIFF, WebP); skipped.</summary>
     UnsupportedFormat,
 
-    /// <summary>A labelled JPEG/PNG the decoder rejects (corrupt or truncated); skipped only with <see cref="ReadOptions.SkipBadImages"/>, otherwise the load throws.</summary>
+    /// <summary>A labelled image the decoder rejects (corrupt, truncated, over the pixel limit); skipped only with <see cref="ReadOptions.SkipBadImages"/>, otherwise the load throws.</summary>
     CorruptImage,
+
+    /// <summary>A labelled image whose content is another format than its extension says (muxspace: facial-expressions_2868588k.jpg holds WebP); loaded, and reported so the mismatch is not silent.</summary>
+    MisnamedFormat,
 }

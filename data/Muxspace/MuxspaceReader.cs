@@ -19,30 +19,33 @@ namespace NativeCnn.Data.Muxspace;
 /// picking either would train on a label that is wrong half the time.</item>
 /// <item>Rows with an unknown label, malformed rows and rows whose image file is missing are ignored.</item>
 /// <item>Files in images/ with no legend row are counted, not loaded.</item>
-/// <item>Files that are not JPEG or PNG by content (a WebP named .jpg) are skipped whatever
-/// <see cref="ReadOptions.SkipBadImages"/> says: the data is read-only and known to hold one.</item>
-/// <item>Corrupt JPEG/PNG files throw <see cref="ImageDecodeException"/> unless SkipBadImages is set.</item>
+/// <item>The format is read from the content: a file whose content is not what its name says
+/// (facial-expressions_2868588k.jpg holds WebP) is loaded and reported as
+/// <see cref="MuxspaceIssueKind.MisnamedFormat"/>.</item>
+/// <item>Files whose content is no image format we decode are skipped whatever
+/// <see cref="ReadOptions.SkipBadImages"/> says.</item>
+/// <item>Corrupt or truncated images throw <see cref="ImageDecodeException"/> unless SkipBadImages is set.</item>
 /// </list>
-/// <para>Images come in many sizes and in colour: every image is converted to gray by the
-/// decoder (TurboJPEG TJPF_GRAY, libpng's luminance) and resized to Height x Width (area
-/// averaging when shrinking, bilinear when enlarging); <see cref="ReadOptions.AllowResize"/> is
-/// not consulted. Images are ordered by file name (ordinal) and decoded in parallel into fixed
-/// slots, so the result does not depend on the thread count.</para>
+/// <para>Images come in many sizes and in colour: every image is converted to gray as PIL does
+/// (<see cref="GrayImageDecoder"/>) and resized to Height x Width (area averaging when
+/// shrinking, bilinear when enlarging); <see cref="ReadOptions.AllowResize"/> is not consulted.
+/// Images are ordered by file name (ordinal) and decoded in parallel into fixed slots, so the
+/// result does not depend on the thread count.</para>
 /// <para>The decoded set is cached (see <see cref="DatasetCache"/>) under a key made of the
 /// image listing (names, sizes, times), the legend's SHA-256 and the output size; a second load
-/// only re-reads the legend, lists the folder and sniffs file headers.</para>
+/// only re-reads the legend, lists the folder and reads file headers.</para>
 /// </remarks>
 public static class MuxspaceReader
 {
     /// <summary>Reader identity in cache keys; bump when the output for the same input changes.</summary>
-    private const string CacheKind = "muxspace/1";
+    private const string CacheKind = "muxspace/2";
 
     /// <summary>Loads the dataset, from the cache when it is valid.</summary>
     /// <param name="root">Folder that holds legend.csv and images/.</param>
     /// <param name="options">Output size, strictness, cache and threads; null for <see cref="ReadOptions.Default"/> (48x48).</param>
     /// <returns>The images and the report.</returns>
     /// <exception cref="DatasetException">root, legend.csv or images/ is missing, or the legend header is wrong; the message names the path.</exception>
-    /// <exception cref="ImageDecodeException">A labelled JPEG/PNG is corrupt (unless SkipBadImages).</exception>
+    /// <exception cref="ImageDecodeException">A labelled image is corrupt or truncated (unless SkipBadImages).</exception>
     public static MuxspaceDataset Load(string root, ReadOptions? options = null) => Load(root, options, out _);
 
     /// <summary>Loads the dataset and says how the load went (cache hit or miss, timings).</summary>
@@ -51,7 +54,7 @@ public static class MuxspaceReader
     /// <param name="load">Cache use and elapsed time, for logging.</param>
     /// <returns>The images and the report.</returns>
     /// <exception cref="DatasetException">root, legend.csv or images/ is missing, or the legend header is wrong; the message names the path.</exception>
-    /// <exception cref="ImageDecodeException">A labelled JPEG/PNG is corrupt (unless SkipBadImages).</exception>
+    /// <exception cref="ImageDecodeException">A labelled image is corrupt or truncated (unless SkipBadImages).</exception>
     public static MuxspaceDataset Load(string root, ReadOptions? options, out LoadReport load)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -91,6 +94,7 @@ public static class MuxspaceReader
             }
         }
 
+        var decoder = new GrayImageDecoder(options.MaxImagePixels);
         var candidates = new List<(FileInfo File, int Label)>(files.Length);
         foreach (FileInfo file in files)
         {
@@ -103,69 +107,45 @@ public static class MuxspaceReader
             {
                 continue; // Conflicting or unknown label: already reported from the legend.
             }
-            ImageFormat format = ReadFormat(file.FullName);
-            if (format is not (ImageFormat.Jpeg or ImageFormat.Png))
+            var format = ReadFormat(decoder, file.FullName);
+            if (format is not { } found)
             {
-                string what = format == ImageFormat.Unknown ? "neither JPEG nor PNG data" : $"{format} data";
                 issues.Add((MuxspaceIssueKind.UnsupportedFormat, new DatasetIssue(file.FullName, 0,
-                    $"file holds {what} (by its magic bytes), not a decodable JPEG or PNG; skipped")));
+                    "content is not JPEG, PNG, BMP, GIF, TIFF or WebP (by its first bytes); skipped")));
                 continue;
+            }
+            string extension = file.Extension.TrimStart('.').ToLowerInvariant();
+            if (!found.Extensions.Contains(extension))
+            {
+                issues.Add((MuxspaceIssueKind.MisnamedFormat, new DatasetIssue(file.FullName, 0,
+                    $"holds {found.Name} data (by its content) under a .{extension} name; decoded as {found.Name}")));
             }
             candidates.Add((file, label));
         }
 
-        DatasetCache? cache = null;
-        string? key = null;
-        string? rejectReason = null;
-        if (options.UseCache)
-        {
-            cache = new DatasetCache(options.CacheDirectory ?? DatasetCache.DefaultDirectory());
-            string legendHash = Convert.ToHexStringLower(SHA256.HashData(legendBytes));
-            string preprocessing = $"{options.Height}x{options.Width}x1 gray skipBad={options.SkipBadImages} legend-sha256={legendHash}";
-            key = DatasetCache.ComputeKey(CacheKind,
-                candidates.Select(c => new SourceFileEntry("images/" + c.File.Name, c.File.Length, c.File.LastWriteTimeUtc)),
-                preprocessing);
-            CachedDataset? cached = cache.TryLoad("muxspace", key, out rejectReason);
-            if (cached is not null && cached.Sets.Count == 1)
+        string legendHash = Convert.ToHexStringLower(SHA256.HashData(legendBytes));
+        CachedDataset data = CachedLoad.Run(options, "muxspace", CacheKind,
+            [.. candidates.Select(c => new SourceFileEntry("images/" + c.File.Name, c.File.Length, c.File.LastWriteTimeUtc))],
+            $"legend-sha256={legendHash}", 1, () =>
             {
-                issues.AddRange(cached.Issues.Select(i => (MuxspaceIssueKind.CorruptImage, i)));
-                load = new LoadReport(files.Length, true, cache.PathFor("muxspace", key), null, clock.Elapsed);
-                return Result(legend, files.Length, cached.Sets[0], issues);
-            }
-        }
-
-        (LabeledImageSet set, List<DatasetIssue> decodeIssues) = ParallelGrayDecoder.DecodeSet(
-            candidates.Select(c => c.File.FullName).ToArray(), candidates.Select(c => c.Label).ToArray(),
-            candidates.Select(c => c.File.Name).ToArray(), MuxspaceClasses.Names, options);
-        issues.AddRange(decodeIssues.Select(i => (MuxspaceIssueKind.CorruptImage, i)));
-
-        string? cacheFile = null;
-        string? writeError = null;
-        if (cache is not null && key is not null)
-        {
-            try
-            {
-                cacheFile = cache.Store("muxspace", key, new CachedDataset([set], decodeIssues));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // A read-only or full disk must not fail a load that has already succeeded.
-                writeError = ex.Message;
-            }
-        }
-        load = new LoadReport(files.Length, false, cacheFile, rejectReason, clock.Elapsed) { CacheWriteError = writeError };
-        return Result(legend, files.Length, set, issues);
+                (LabeledImageSet set, List<DatasetIssue> decodeIssues, _) = ParallelGrayDecoder.DecodeSet(
+                    candidates.Select(c => c.File.FullName).ToArray(), candidates.Select(c => c.Label).ToArray(),
+                    candidates.Select(c => c.File.Name).ToArray(), MuxspaceClasses.Names, options, alwaysResize: true);
+                return new CachedDataset([set], decodeIssues);
+            }, clock, out load);
+        issues.AddRange(data.Issues.Select(i => (MuxspaceIssueKind.CorruptImage, i)));
+        return Result(legend, files.Length, data.Sets[0], issues);
     }
 
     private static MuxspaceDataset Result(MuxspaceLegend legend, int fileCount, LabeledImageSet set,
         List<(MuxspaceIssueKind Kind, DatasetIssue Issue)> issues) =>
         new(set, new MuxspaceReport(legend.Rows, fileCount, set.Count, issues));
 
-    private static ImageFormat ReadFormat(string path)
+    private static (string Name, IReadOnlyList<string> Extensions)? ReadFormat(GrayImageDecoder decoder, string path)
     {
         try
         {
-            return ImageFormatSniffer.DetectFile(path);
+            return decoder.DetectFormat(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

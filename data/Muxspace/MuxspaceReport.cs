@@ -48,7 +48,7 @@ public sealed class MuxspaceReport
     public IReadOnlyList<DatasetIssue> IssuesOf(MuxspaceIssueKind kind) =>
         entries.Where(e => e.Kind == kind).Select(e => e.Issue).ToArray();
 
-    /// <summary>One line for logs, e.g. "muxspace: 3787 images loaded from 3790 legend rows and 3825 files; ConflictingLabels 1, UnlabelledImage 36, UnsupportedFormat 1".</summary>
+    /// <summary>One line for logs, e.g. "muxspace: 3788 images loaded from 3790 legend rows and 3825 files; ConflictingLabels 1, UnlabelledImage 36, MisnamedFormat 1".</summary>
     /// <returns>The summary.</returns>
     public override string ToString()
     {

@@ -11,8 +11,10 @@ public sealed class ActivationLayer : Layer
 {
     private Tensor? _output;
 
-    /// <summary>Creates the layer.</summary>
-    public ActivationLayer(string name, ActivationFunction function) : base(name) => Function = function;
+    /// <summary>Creates the layer, Keras' <c>Activation("relu")</c>: <c>new ActivationLayer(ActivationFunction.Relu)</c>.</summary>
+    /// <param name="function">The function applied.</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one (activation_1, ...).</param>
+    public ActivationLayer(ActivationFunction function, string? name = null) : base(name) => Function = function;
 
     /// <summary>The function applied.</summary>
     public ActivationFunction Function { get; }
@@ -31,6 +33,9 @@ public sealed class ActivationLayer : Layer
 
     /// <inheritdoc/>
     public override string TypeName => "Activation";
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?> { ["activation"] = Function.KerasName() };
 
     /// <inheritdoc/>
     public override string? Details => Function.KerasName();

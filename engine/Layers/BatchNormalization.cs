@@ -17,11 +17,14 @@ public sealed class BatchNormalization : Layer
     private Tensor? _input, _output, _inputGradient, _batchMean, _batchInvStd;
 
     /// <summary>Creates the layer with Keras' defaults unless given.</summary>
+    /// <param name="momentum">Weight of the old value in the moving averages, in [0, 1).</param>
+    /// <param name="epsilon">Added to the variance before the square root, &gt; 0.</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one (batch_normalization_1, ...).</param>
     /// <exception cref="ArgumentException">momentum outside [0, 1) or epsilon not positive.</exception>
-    public BatchNormalization(string name, double momentum = 0.99, double epsilon = 1e-3) : base(name)
+    public BatchNormalization(double momentum = 0.99, double epsilon = 1e-3, string? name = null) : base(name)
     {
-        if (momentum < 0 || momentum >= 1) throw new ArgumentException($"layer {name}: momentum must be in [0, 1), got {momentum}");
-        if (epsilon <= 0) throw new ArgumentException($"layer {name}: epsilon must be positive, got {epsilon}");
+        if (momentum < 0 || momentum >= 1) throw new ArgumentException($"{Label("BatchNormalization", name)}: momentum must be in [0, 1), got {momentum}");
+        if (epsilon <= 0) throw new ArgumentException($"{Label("BatchNormalization", name)}: epsilon must be positive, got {epsilon}");
         Momentum = momentum;
         Epsilon = epsilon;
     }
@@ -33,6 +36,9 @@ public sealed class BatchNormalization : Layer
 
     /// <inheritdoc/>
     public override string TypeName => "BatchNormalization";
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?> { ["momentum"] = Momentum, ["epsilon"] = Epsilon };
 
     /// <summary>Set by the model when an Activation("relu") layer follows: that ReLU is applied here, fused (see
     /// <see cref="ActivationLayer.AbsorbedByPrevious"/>).</summary>

@@ -20,16 +20,43 @@ public sealed class Conv2D : Layer, IKernelRegularizable
     private Conv2DGeometry _geometry;
     private Tensor? _input, _output, _inputGradient;
 
-    /// <summary>Creates the layer; <paramref name="kernelRegularizer"/> is Keras' kernel_regularizer (null: none).</summary>
+    /// <summary>
+    /// Creates the layer, Keras style: <c>new Conv2D(32, 3, padding: Padding.Same, activation: ActivationFunction.Relu)</c>
+    /// is Keras' <c>Conv2D(32, 3, padding="same", activation="relu")</c>, a square kernel and stride.
+    /// </summary>
+    /// <param name="filters">Output channels O.</param>
+    /// <param name="kernelSize">Kernel height and width, pixels.</param>
+    /// <param name="strides">Vertical and horizontal step, pixels.</param>
+    /// <param name="padding">'valid' (no padding) or 'same' (output size ceil(input / stride), the odd pixel padded bottom/right).</param>
+    /// <param name="activation">Applied to the output (Keras' default: linear).</param>
+    /// <param name="useBias">Whether the layer adds a bias per filter.</param>
+    /// <param name="kernelRegularizer">Keras' kernel_regularizer, or null for none.</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one (conv2d_1, ...) given by <see cref="Models.Sequential.Add"/>.</param>
     /// <exception cref="ArgumentException">filters, kernel size or strides not positive.</exception>
-    public Conv2D(string name, int filters, (int Height, int Width) kernelSize, (int Height, int Width) strides,
-        Padding padding, ActivationFunction activation, bool useBias = true, L2Regularizer? kernelRegularizer = null) : base(name)
+    public Conv2D(int filters, int kernelSize, int strides = 1, Padding padding = Padding.Valid,
+        ActivationFunction activation = ActivationFunction.Linear, bool useBias = true, L2Regularizer? kernelRegularizer = null, string? name = null)
+        : this(filters, (kernelSize, kernelSize), (strides, strides), padding, activation, useBias, kernelRegularizer, name) { }
+
+    /// <summary>Creates the layer with a rectangular kernel and stride (Keras' <c>kernel_size=(3, 2)</c>, <c>strides=(2, 1)</c>).</summary>
+    /// <param name="filters">Output channels O.</param>
+    /// <param name="kernelSize">Kernel (height, width), pixels.</param>
+    /// <param name="strides">(vertical, horizontal) step, pixels; null for (1, 1).</param>
+    /// <param name="padding">'valid' or 'same' (the odd pixel padded bottom/right, as Keras does).</param>
+    /// <param name="activation">Applied to the output (Keras' default: linear).</param>
+    /// <param name="useBias">Whether the layer adds a bias per filter.</param>
+    /// <param name="kernelRegularizer">Keras' kernel_regularizer, or null for none.</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one.</param>
+    /// <exception cref="ArgumentException">filters, kernel size or strides not positive.</exception>
+    public Conv2D(int filters, (int Height, int Width) kernelSize, (int Height, int Width)? strides = null, Padding padding = Padding.Valid,
+        ActivationFunction activation = ActivationFunction.Linear, bool useBias = true, L2Regularizer? kernelRegularizer = null, string? name = null)
+        : base(name)
     {
-        if (filters <= 0 || kernelSize.Height <= 0 || kernelSize.Width <= 0 || strides.Height <= 0 || strides.Width <= 0)
-            throw new ArgumentException($"layer {name}: filters ({filters}), kernel_size ({kernelSize.Height}x{kernelSize.Width}) and strides ({strides.Height}x{strides.Width}) must be positive");
+        var step = strides ?? (1, 1);
+        if (filters <= 0 || kernelSize.Height <= 0 || kernelSize.Width <= 0 || step.Height <= 0 || step.Width <= 0)
+            throw new ArgumentException($"{Label("Conv2D", name)}: filters ({filters}), kernel_size ({kernelSize.Height}x{kernelSize.Width}) and strides ({step.Height}x{step.Width}) must be positive");
         Filters = filters;
         KernelSize = kernelSize;
-        Strides = strides;
+        Strides = step;
         Padding = padding;
         Activation = activation;
         UseBias = useBias;
@@ -53,6 +80,30 @@ public sealed class Conv2D : Layer, IKernelRegularizable
 
     /// <inheritdoc/>
     public override string TypeName => "Conv2D";
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    {
+        ["filters"] = Filters,
+        ["kernel_size"] = new[] { KernelSize.Height, KernelSize.Width },
+        ["strides"] = new[] { Strides.Height, Strides.Width },
+        ["padding"] = Padding.KerasName(),
+        ["activation"] = Activation.KerasName(),
+        ["use_bias"] = UseBias,
+        ["kernel_regularizer"] = KernelRegularizer?.Config,
+    };
+
+    /// <summary>
+    /// Zero rows and columns added around the input, pixels: top and left as the convolution reads
+    /// them, bottom and right as many as the last window needs ('same' puts the odd one bottom/right,
+    /// as Keras does; 'valid' pads nothing). ONNX's Conv <c>pads</c> are [top, left, bottom, right].
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer is not built (the padding depends on the input size).</exception>
+    public (int Top, int Left, int Bottom, int Right) Pads => IsBuilt
+        ? (_geometry.PadTop, _geometry.PadLeft,
+           Math.Max(0, (_geometry.OutHeight - 1) * Strides.Height + KernelSize.Height - _geometry.InHeight - _geometry.PadTop),
+           Math.Max(0, (_geometry.OutWidth - 1) * Strides.Width + KernelSize.Width - _geometry.InWidth - _geometry.PadLeft))
+        : throw new InvalidOperationException($"layer {Name} is not built");
 
     /// <summary>A ReLU is applied inside the convolution (see <see cref="Device.Conv2DForward"/>) rather than as a pass of its own.</summary>
     private bool FusesRelu => Activation == ActivationFunction.Relu || AbsorbsRelu;

@@ -16,11 +16,17 @@ public sealed class Dense : Layer, IKernelRegularizable
     private Parameter? _bias;
     private Tensor? _input, _output, _inputGradient;
 
-    /// <summary>Creates the layer; <paramref name="kernelRegularizer"/> is Keras' kernel_regularizer (null: none).</summary>
+    /// <summary>Creates the layer, Keras style: <c>new Dense(512, ActivationFunction.Relu)</c> is Keras' <c>Dense(512, activation="relu")</c>.</summary>
+    /// <param name="units">Output features.</param>
+    /// <param name="activation">Applied to the output (Keras' default: linear).</param>
+    /// <param name="useBias">Whether the layer adds a bias per unit.</param>
+    /// <param name="kernelRegularizer">Keras' kernel_regularizer, or null for none.</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one (dense_1, ...) given by <see cref="Models.Sequential.Add"/>.</param>
     /// <exception cref="ArgumentException">units not positive.</exception>
-    public Dense(string name, int units, ActivationFunction activation, bool useBias = true, L2Regularizer? kernelRegularizer = null) : base(name)
+    public Dense(int units, ActivationFunction activation = ActivationFunction.Linear, bool useBias = true, L2Regularizer? kernelRegularizer = null,
+        string? name = null) : base(name)
     {
-        if (units <= 0) throw new ArgumentException($"layer {name}: units must be positive, got {units}");
+        if (units <= 0) throw new ArgumentException($"{Label("Dense", name)}: units must be positive, got {units}");
         Units = units;
         Activation = activation;
         UseBias = useBias;
@@ -47,6 +53,12 @@ public sealed class Dense : Layer, IKernelRegularizable
 
     /// <inheritdoc/>
     public override string TypeName => "Dense";
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    {
+        ["units"] = Units, ["activation"] = Activation.KerasName(), ["use_bias"] = UseBias, ["kernel_regularizer"] = KernelRegularizer?.Config,
+    };
 
     /// <inheritdoc/>
     public override string? Details => Activation == ActivationFunction.Linear ? null : Activation.KerasName();

@@ -14,11 +14,13 @@ public sealed class Dropout : Layer
     private Tensor? _output, _mask;
     private bool _dropped;
 
-    /// <summary>Creates the layer.</summary>
+    /// <summary>Creates the layer, Keras style: <c>new Dropout(0.25)</c>.</summary>
+    /// <param name="rate">Probability of dropping an element while training, in [0, 1).</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one (dropout_1, ...).</param>
     /// <exception cref="ArgumentException">rate outside [0, 1).</exception>
-    public Dropout(string name, double rate) : base(name)
+    public Dropout(double rate, string? name = null) : base(name)
     {
-        if (rate < 0 || rate >= 1) throw new ArgumentException($"layer {name}: dropout rate must be in [0, 1), got {rate}");
+        if (rate < 0 || rate >= 1) throw new ArgumentException($"{Label("Dropout", name)}: rate must be in [0, 1), got {rate}");
         Rate = rate;
     }
 
@@ -27,6 +29,9 @@ public sealed class Dropout : Layer
 
     /// <inheritdoc/>
     public override string TypeName => "Dropout";
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?> { ["rate"] = Rate };
 
     /// <inheritdoc/>
     public override string? Details => $"rate {Rate:0.###}";

@@ -12,10 +12,14 @@ public sealed class Flatten : Layer
     private Tensor? _view, _viewSource, _gradientView, _gradientSource;
 
     /// <summary>Creates the layer.</summary>
-    public Flatten(string name) : base(name) { }
+    /// <param name="name">The layer's name, or null for Keras' automatic one (flatten_1, ...).</param>
+    public Flatten(string? name = null) : base(name) { }
 
     /// <inheritdoc/>
     public override string TypeName => "Flatten";
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>();
 
     /// <inheritdoc/>
     protected override int[] OnBuild(int[] inputShape, Initializers.WeightInitializer init) => [checked((int)Tensor.CheckedLength(inputShape))];

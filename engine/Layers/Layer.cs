@@ -20,12 +20,34 @@ public abstract class Layer : IDisposable
     private readonly List<Parameter> _parameters = [];
     private readonly List<Tensor> _owned = [];
     private Device? _device;
+    private string? _name;
 
-    /// <summary>Creates a layer with a Keras-style name (e.g. conv2d_1).</summary>
-    protected Layer(string name) => Name = name;
+    /// <summary>Creates a layer named <paramref name="name"/>, or, when null, unnamed until
+    /// <see cref="Models.Sequential.Add"/> gives it Keras' automatic name (conv2d_1, dense_2, ...).</summary>
+    protected Layer(string? name) => _name = name;
 
-    /// <summary>Unique name within the model, used for checkpoint keys.</summary>
-    public string Name { get; }
+    /// <summary>Unique name within the model, used for checkpoint keys ("conv2d_1.kernel").</summary>
+    /// <exception cref="InvalidOperationException">The layer was created without a name and is not in a model yet.</exception>
+    public string Name => _name ?? throw new InvalidOperationException($"this {TypeName} layer has no name until it is added to a Sequential model");
+
+    /// <summary>How a constructor's error message names the layer: "Dense" or "Dense dense_head".</summary>
+    protected static string Label(string type, string? name) => name is null ? type : $"{type} {name}";
+
+    /// <summary>True once the layer has a name: given to the constructor or assigned by the model.</summary>
+    internal bool IsNamed => _name != null;
+
+    /// <summary>Gives an unnamed layer its automatic name (see <see cref="Models.Sequential.Add"/>).</summary>
+    internal void AssignName(string name) => _name = name;
+
+    /// <summary>True once <see cref="Build"/> has run.</summary>
+    public bool IsBuilt => _device != null;
+
+    /// <summary>
+    /// The layer's constructor arguments under their Keras names (Keras' <c>get_config()</c>), as an
+    /// architecture file's layer entry holds them next to "type" and "name": numbers, strings,
+    /// booleans, [height, width] pairs as int arrays, and a regularizer as {"l2": λ} or null.
+    /// </summary>
+    public abstract IReadOnlyDictionary<string, object?> Config { get; }
 
     /// <summary>The Keras class name: Conv2D, Dense, BatchNormalization, ...</summary>
     public abstract string TypeName { get; }

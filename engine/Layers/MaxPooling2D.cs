@@ -14,8 +14,18 @@ public sealed class MaxPooling2D : Layer
     private Pool2DGeometry _geometry;
     private Tensor? _output, _argmax, _inputGradient;
 
-    /// <summary>Creates the layer.</summary>
-    public MaxPooling2D(string name, (int Height, int Width) poolSize, (int Height, int Width)? strides = null) : base(name)
+    /// <summary>Creates the layer with a square window, Keras style: <c>new MaxPooling2D(2)</c>.</summary>
+    /// <param name="poolSize">Window height and width, pixels.</param>
+    /// <param name="strides">Step between windows, pixels; null for the pool size.</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one (max_pooling2d_1, ...).</param>
+    public MaxPooling2D(int poolSize = 2, int? strides = null, string? name = null)
+        : this((poolSize, poolSize), strides is int s ? (s, s) : null, name) { }
+
+    /// <summary>Creates the layer with a rectangular window.</summary>
+    /// <param name="poolSize">Window (height, width), pixels.</param>
+    /// <param name="strides">(vertical, horizontal) step, pixels; null for the pool size.</param>
+    /// <param name="name">The layer's name, or null for Keras' automatic one.</param>
+    public MaxPooling2D((int Height, int Width) poolSize, (int Height, int Width)? strides = null, string? name = null) : base(name)
     {
         PoolSize = poolSize;
         Strides = strides ?? poolSize;
@@ -28,6 +38,12 @@ public sealed class MaxPooling2D : Layer
 
     /// <inheritdoc/>
     public override string TypeName => "MaxPooling2D";
+
+    /// <inheritdoc/>
+    public override IReadOnlyDictionary<string, object?> Config => new Dictionary<string, object?>
+    {
+        ["pool_size"] = new[] { PoolSize.Height, PoolSize.Width }, ["strides"] = new[] { Strides.Height, Strides.Width },
+    };
 
     /// <inheritdoc/>
     protected override int[] OnBuild(int[] inputShape, Initializers.WeightInitializer init)

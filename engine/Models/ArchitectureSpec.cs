@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NativeCnn.Engine.Layers;
 using NativeCnn.Engine.Regularizers;
 
 namespace NativeCnn.Engine.Models;
@@ -86,6 +87,31 @@ public sealed class ArchitectureSpec
                 specs.Add(LayerSpec.Parse(layer, index++, source));
             return new ArchitectureSpec(name, input, classes, notes, specs.ToArray(), json, source);
         }
+    }
+
+    /// <summary>
+    /// The architecture file of a model built in code: every layer with its type, name and
+    /// <see cref="Layer.Config"/>, written as JSON and parsed back, so the checkpoint of a code-built
+    /// model rebuilds the same model (same names, same arguments) wherever it is loaded.
+    /// </summary>
+    /// <param name="name">Model name.</param>
+    /// <param name="inputShapeHwc">Input shape in Keras order [height, width, channels].</param>
+    /// <param name="classes">Class names in label order.</param>
+    /// <param name="layers">The named layers, in order.</param>
+    /// <returns>The spec; its <see cref="Source"/> says the model was built in code.</returns>
+    /// <exception cref="ModelFormatException">The layers do not make a valid architecture (no layers, fewer than two classes).</exception>
+    public static ArchitectureSpec FromLayers(string name, int[] inputShapeHwc, IReadOnlyList<string> classes, IEnumerable<Layer> layers)
+    {
+        var document = new Dictionary<string, object?>
+        {
+            ["name"] = name,
+            ["input_shape"] = inputShapeHwc,
+            ["classes"] = classes,
+            ["layers"] = layers.Select(l => new Dictionary<string, object?>(l.Config.Prepend(KeyValuePair.Create("name", (object?)l.Name))
+                .Prepend(KeyValuePair.Create("type", (object?)l.TypeName)))).ToList(),
+        };
+        string json = JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true });
+        return Parse(json, $"model '{name}' (built in code)");
     }
 
     internal static int[] ReadIntArray(JsonElement parent, string property, string source, string where)

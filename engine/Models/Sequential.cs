@@ -6,36 +6,69 @@ using NativeCnn.Engine.Tensors;
 namespace NativeCnn.Engine.Models;
 
 /// <summary>
-/// A stack of layers run in order (Keras Sequential), built from an <see cref="ArchitectureSpec"/>.
-/// Input [N, C, H, W] float in [0, 1]; <see cref="ForwardLogits"/> returns logits [N, classes]
-/// (a final softmax is left to the loss, which fuses it with cross-entropy);
-/// <see cref="Predict"/> returns probabilities.
+/// A stack of layers run in order (Keras Sequential). Built in code, Keras style:
+/// <code>
+/// using var model = new Sequential(inputShape: (48, 48, 1), classes)
+///     .Add(new Conv2D(32, 3, padding: Padding.Same)).Add(new BatchNormalization()).Add(new ActivationLayer(ActivationFunction.Relu))
+///     .Add(new MaxPooling2D(2)).Add(new Flatten()).Add(new Dense(classes.Count, ActivationFunction.Softmax))
+///     .Build(device, seed: 1);
+/// </code>
+/// or from an architecture file with <see cref="Build(ArchitectureSpec, Device, DType, ulong)"/>; the two give the
+/// same layer names and, for the same seed, the same weights. Input [N, C, H, W] float in [0, 1];
+/// <see cref="ForwardLogits"/> returns logits [N, classes] (a final softmax is left to the loss, which
+/// fuses it with cross-entropy); <see cref="Predict"/> returns probabilities.
 /// </summary>
 public sealed class Sequential : IDisposable
 {
-    private readonly Layer[] _layers;
+    private readonly List<Layer> _layers = [];
+    private readonly Dictionary<string, int> _typeCounts = [];
+    private readonly int[] _inputShapeHwc;
+    private readonly string[] _classes;
+    private ArchitectureSpec? _spec;
+    private Device? _device;
     private Tensor? _probabilities;
 
-    private Sequential(ArchitectureSpec spec, Device device, DType dtype, Layer[] layers)
+    /// <summary>Starts an empty model, Keras' <c>Sequential(name=...)</c> with an <c>Input(shape=(H, W, C))</c>.</summary>
+    /// <param name="inputShape">Per-image input size in Keras order: height and width in pixels, channels (1 for grayscale).</param>
+    /// <param name="classes">Class names in label order; the last layer must output this many values.</param>
+    /// <param name="name">Model name, shown by the summary and stored in checkpoints.</param>
+    /// <exception cref="ArgumentException">A size is not positive, fewer than two classes, or the name is empty.</exception>
+    public Sequential((int Height, int Width, int Channels) inputShape, IReadOnlyList<string> classes, string name = "sequential")
     {
-        Spec = spec;
-        Device = device;
-        DType = dtype;
-        _layers = layers;
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        if (inputShape.Height <= 0 || inputShape.Width <= 0 || inputShape.Channels <= 0)
+            throw new ArgumentException($"inputShape must be positive (height, width, channels), got {inputShape}", nameof(inputShape));
+        if (classes.Count < 2) throw new ArgumentException($"a classifier needs at least two classes, got {classes.Count}", nameof(classes));
+        Name = name;
+        _inputShapeHwc = [inputShape.Height, inputShape.Width, inputShape.Channels];
+        _classes = [.. classes];
     }
 
-    /// <summary>The architecture this model was built from.</summary>
-    public ArchitectureSpec Spec { get; }
+    private Sequential(ArchitectureSpec spec) : this((spec.InputShapeHwc[0], spec.InputShapeHwc[1], spec.InputShapeHwc[2]), spec.Classes, spec.Name) =>
+        _spec = spec;
+
+    /// <summary>Model name (e.g. seed001-shallow).</summary>
+    public string Name { get; }
+    /// <summary>The architecture: the file it was built from, or, for a model built in code, the file
+    /// <see cref="ArchitectureSpec.FromLayers"/> writes for it (available once built).</summary>
+    /// <exception cref="InvalidOperationException">A model built in code before <see cref="Build(Device, DType, ulong)"/>.</exception>
+    public ArchitectureSpec Spec => _spec ?? throw NotBuilt();
     /// <summary>The device all tensors live on.</summary>
-    public Device Device { get; }
+    /// <exception cref="InvalidOperationException">The model is not built yet.</exception>
+    public Device Device => _device ?? throw NotBuilt();
+    /// <summary>True once the layers are built on a device.</summary>
+    public bool IsBuilt => _device != null;
     /// <summary>Element type of parameters and activations.</summary>
-    public DType DType { get; }
+    public DType DType { get; private set; }
     /// <summary>Layers in order.</summary>
     public IReadOnlyList<Layer> Layers => _layers;
     /// <summary>Per-sample input shape [C, H, W].</summary>
-    public int[] InputShape => Spec.InputShapeChw;
+    public int[] InputShape => [_inputShapeHwc[2], _inputShapeHwc[0], _inputShapeHwc[1]];
+    /// <summary>Class names in label order.</summary>
+    public IReadOnlyList<string> Classes => _classes;
     /// <summary>Number of classes (length of the output).</summary>
-    public int ClassCount => Spec.Classes.Count;
+    public int ClassCount => _classes.Length;
 
     /// <summary>Every parameter, layer by layer, in checkpoint order.</summary>
     public IEnumerable<Parameter> Parameters => _layers.SelectMany(l => l.Parameters);
@@ -47,48 +80,105 @@ public sealed class Sequential : IDisposable
     /// <summary>Parameters that are not trained by gradient (BatchNormalization moving statistics).</summary>
     public long NonTrainableParameterCount => TotalParameterCount - TrainableParameterCount;
 
-    /// <summary>Builds every layer and initialises weights from <paramref name="seed"/> (glorot_uniform / zeros / ones as in Keras).</summary>
-    /// <exception cref="ModelFormatException">A layer does not fit its input, or the output size differs from the class count.</exception>
-    public static Sequential Build(ArchitectureSpec spec, Device device, DType dtype = DType.Float32, ulong seed = 1)
+    /// <summary>
+    /// Appends a layer (Keras <c>model.add</c>). A layer created without a name gets Keras' automatic
+    /// name: its type in snake case and its 1-based count among the model's layers of that type
+    /// (conv2d_1, batch_normalization_2, max_pooling2d_1, ...), exactly as an architecture file's
+    /// unnamed layers are named.
+    /// </summary>
+    /// <returns>This model, so calls chain.</returns>
+    /// <exception cref="InvalidOperationException">The model is already built, or the layer is built (it belongs to another model).</exception>
+    /// <exception cref="ArgumentException">Another layer of the model has the same name.</exception>
+    public Sequential Add(Layer layer)
     {
-        var counts = new Dictionary<string, int>();
-        var layers = spec.Layers.Select(l => LayerFactory.Create(l, counts)).ToArray();
-        var duplicate = layers.GroupBy(l => l.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate != null) throw new ModelFormatException($"{spec.Source}: two layers are named '{duplicate.Key}'");
-        int[] shape = spec.InputShapeChw;
+        ArgumentNullException.ThrowIfNull(layer);
+        if (IsBuilt) throw new InvalidOperationException($"model '{Name}' is built; add every layer before Build");
+        if (layer.IsBuilt || _layers.Contains(layer)) throw new InvalidOperationException($"this {layer.TypeName} layer already belongs to a model");
+        int count = _typeCounts[layer.TypeName] = _typeCounts.GetValueOrDefault(layer.TypeName) + 1;
+        if (!layer.IsNamed) layer.AssignName($"{LayerFactory.SnakeCase(layer.TypeName)}_{count}");
+        if (_layers.Any(l => l.Name == layer.Name)) throw new ArgumentException($"two layers are named '{layer.Name}'", nameof(layer));
+        _layers.Add(layer);
+        return this;
+    }
+
+    /// <summary>
+    /// Builds every layer on <paramref name="device"/> (Keras' <c>model.build</c>) and initialises the
+    /// weights from <paramref name="seed"/> (glorot_uniform kernels, zero biases, BatchNormalization's
+    /// ones and zeros, as in Keras); layer i draws from the stream (seed, i), so the same seed gives the
+    /// same weights however the model was put together.
+    /// </summary>
+    /// <returns>This model.</returns>
+    /// <exception cref="InvalidOperationException">Already built.</exception>
+    /// <exception cref="ModelFormatException">No layers, a layer does not fit its input, or the output size differs from the class count
+    /// (the message names the model and the layer); the layers are freed.</exception>
+    public Sequential Build(Device device, DType dtype = DType.Float32, ulong seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (IsBuilt) throw new InvalidOperationException($"model '{Name}' is already built");
+        if (_layers.Count == 0) throw new ModelFormatException($"model '{Name}' has no layers");
+        var spec = _spec ?? ArchitectureSpec.FromLayers(Name, _inputShapeHwc, _classes, _layers);
+        int[] shape = InputShape;
         try
         {
-            for (int i = 0; i < layers.Length; i++)
+            for (int i = 0; i < _layers.Count; i++)
             {
-                try { layers[i].Build(device, dtype, shape, i, seed); }
+                try { _layers[i].Build(device, dtype, shape, i, seed); }
                 catch (ArgumentException e) { throw new ModelFormatException($"{spec.Source}: {e.Message}", e); }
-                shape = layers[i].OutputShape;
+                shape = _layers[i].OutputShape;
             }
-            if (shape.Length != 1 || shape[0] != spec.Classes.Count)
-                throw new ModelFormatException($"{spec.Source}: the last layer outputs [{string.Join(", ", shape)}] but there are {spec.Classes.Count} classes");
+            if (shape.Length != 1 || shape[0] != ClassCount)
+                throw new ModelFormatException($"{spec.Source}: the last layer outputs [{string.Join(", ", shape)}] but there are {ClassCount} classes");
         }
         catch
         {
-            foreach (var l in layers) l.Dispose();
+            foreach (var l in _layers) l.Dispose();
             throw;
         }
-        switch (layers[^1])
+        _spec = spec;
+        _device = device;
+        DType = dtype;
+        FuseActivations();
+        return this;
+    }
+
+    /// <summary>Builds the model an architecture file describes: its layers, in order, added and built as in code.</summary>
+    /// <param name="spec">The architecture.</param>
+    /// <param name="device">Where the tensors live.</param>
+    /// <param name="dtype">Element type of parameters and activations.</param>
+    /// <param name="seed">Weight-initialisation seed.</param>
+    /// <exception cref="ModelFormatException">A layer is invalid or does not fit its input, two layers share a name, or the output size
+    /// differs from the class count (message names the file and layer).</exception>
+    public static Sequential Build(ArchitectureSpec spec, Device device, DType dtype = DType.Float32, ulong seed = 1)
+    {
+        var model = new Sequential(spec);
+        foreach (var layer in spec.Layers)
+        {
+            try { model.Add(LayerFactory.Create(layer)); }
+            catch (ArgumentException e) { throw new ModelFormatException($"{spec.Source}: {e.Message}", e); }
+        }
+        return model.Build(device, dtype, seed);
+    }
+
+    private static InvalidOperationException NotBuilt() => new("the model is not built yet: call Build(device) after adding its layers");
+
+    // The model's last layer leaves its softmax to the loss (logits); a ReLU after a linear Conv2D or a
+    // BatchNormalization (Keras' separate-activation style) is applied by the layer before while it writes
+    // its output, saving the activation layer's pass and buffer in both directions.
+    private void FuseActivations()
+    {
+        switch (_layers[^1])
         {
             case Dense d: d.EmitLogits = true; break;
             case ActivationLayer a: a.EmitLogits = true; break;
         }
-        // Conv2D -> Activation("relu") and BatchNormalization -> Activation("relu") (Keras' separate-activation style):
-        // the layer before applies the ReLU while it writes its output, saving the activation layer's pass and buffer
-        // in both directions.
-        for (int i = 0; i + 1 < layers.Length; i++)
+        for (int i = 0; i + 1 < _layers.Count; i++)
         {
-            if (layers[i + 1] is not ActivationLayer { Function: ActivationFunction.Relu } relu) continue;
-            if (layers[i] is Conv2D { Activation: ActivationFunction.Linear } conv) conv.AbsorbsRelu = true;
-            else if (layers[i] is BatchNormalization norm) norm.AbsorbsRelu = true;
+            if (_layers[i + 1] is not ActivationLayer { Function: ActivationFunction.Relu } relu) continue;
+            if (_layers[i] is Conv2D { Activation: ActivationFunction.Linear } conv) conv.AbsorbsRelu = true;
+            else if (_layers[i] is BatchNormalization norm) norm.AbsorbsRelu = true;
             else continue;
             relu.AbsorbedByPrevious = true;
         }
-        return new Sequential(spec, device, dtype, layers);
     }
 
     /// <summary>Runs every layer; returns logits [N, classes] (owned by the last layer, valid until the next call).</summary>
@@ -104,7 +194,7 @@ public sealed class Sequential : IDisposable
     public void Backward(Tensor dLogits)
     {
         var d = dLogits;
-        for (int i = _layers.Length - 1; i >= 0; i--)
+        for (int i = _layers.Count - 1; i >= 0; i--)
             d = _layers[i].Backward(d!, needInputGradient: i > 0);
     }
 

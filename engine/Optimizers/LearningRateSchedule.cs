@@ -1,18 +1,16 @@
 namespace NativeCnn.Engine.Optimizers;
 
 /// <summary>
-/// Chooses the learning rate for each epoch from the base rate and the validation history,
-/// like Keras' LearningRateScheduler and ReduceLROnPlateau callbacks.
+/// Chooses the learning rate for each epoch from the base rate, as the functions given to Keras'
+/// LearningRateScheduler callback do. (Rates that follow the validation history, Keras'
+/// ReduceLROnPlateau, are a training callback: NativeCnn.Training.ReduceLROnPlateau.)
 /// </summary>
 public abstract class LearningRateSchedule
 {
     /// <summary>The learning rate for 1-based <paramref name="epoch"/>; <paramref name="current"/> is the rate of the previous epoch.</summary>
     public abstract double RateFor(int epoch, double current);
 
-    /// <summary>Tells the schedule the validation loss of a finished epoch (used by plateau schedules).</summary>
-    public virtual void Observe(double validationLoss) { }
-
-    /// <summary>Creates a schedule by name: constant, step, cosine or plateau.</summary>
+    /// <summary>Creates a schedule by name: constant, step or cosine.</summary>
     /// <param name="name">Schedule name.</param>
     /// <param name="baseRate">Learning rate of epoch 1.</param>
     /// <param name="epochs">Total epochs (cosine decays to 0 at the end).</param>
@@ -22,8 +20,7 @@ public abstract class LearningRateSchedule
         "constant" => new ConstantSchedule(baseRate),
         "step" => new StepSchedule(baseRate, everyEpochs: Math.Max(1, epochs / 3), factor: 0.1),
         "cosine" => new CosineSchedule(baseRate, epochs),
-        "plateau" => new PlateauSchedule(factor: 0.5, patience: 3, minimumRate: 1e-6),
-        _ => throw new ArgumentException($"unknown learning-rate schedule '{name}'; expected constant, step, cosine or plateau"),
+        _ => throw new ArgumentException($"unknown learning-rate schedule '{name}'; expected constant, step or cosine"),
     };
 }
 
@@ -46,30 +43,4 @@ public sealed class CosineSchedule(double baseRate, int epochs) : LearningRateSc
 {
     /// <inheritdoc/>
     public override double RateFor(int epoch, double current) => baseRate * 0.5 * (1 + Math.Cos(Math.PI * (epoch - 1) / Math.Max(1, epochs)));
-}
-
-/// <summary>
-/// Keras ReduceLROnPlateau on the validation loss: after <c>patience</c> epochs without a new
-/// minimum, multiply the rate by <c>factor</c> (never below <c>minimumRate</c>) and start counting again.
-/// </summary>
-public sealed class PlateauSchedule(double factor, int patience, double minimumRate) : LearningRateSchedule
-{
-    private double _best = double.PositiveInfinity;
-    private int _wait;
-    private bool _reduce;
-
-    /// <inheritdoc/>
-    public override void Observe(double validationLoss)
-    {
-        if (validationLoss < _best) { _best = validationLoss; _wait = 0; return; }
-        if (++_wait >= patience) { _reduce = true; _wait = 0; }
-    }
-
-    /// <inheritdoc/>
-    public override double RateFor(int epoch, double current)
-    {
-        if (!_reduce) return current;
-        _reduce = false;
-        return Math.Max(minimumRate, current * factor);
-    }
 }

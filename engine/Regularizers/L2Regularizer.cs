@@ -37,6 +37,9 @@ public sealed class L2Regularizer
         if (!IsZero) weights.Device.AddScaled(gradient, weights, 2 * L2);
     }
 
+    /// <summary>The architecture-file form, <c>{"l2": λ}</c> (Keras' <c>L2.get_config()</c>).</summary>
+    public IReadOnlyDictionary<string, double> Config => new Dictionary<string, double> { ["l2"] = L2 };
+
     /// <summary>Keras' config form, e.g. <c>l2(0.0001)</c>.</summary>
     public override string ToString() => $"l2({L2.ToString("G", CultureInfo.InvariantCulture)})";
 }

@@ -8,11 +8,13 @@ namespace NativeCnn.Engine.Serialization;
 
 /// <summary>
 /// Model checkpoints as <c>.safetensors</c> files: every parameter as a float32 tensor named
-/// "layer.parameter" (e.g. conv2d_1.kernel [O, C, KH, KW]), optional optimizer state as
-/// "optimizer.slot.layer.parameter", and in <c>__metadata__</c> the architecture JSON, class
-/// names, preprocessing and a free-form training-state JSON. PyTorch's safetensors package
-/// opens the weights directly. Writes are atomic (temp file, fsync, rename), so an
-/// interrupted save never destroys the previous checkpoint.
+/// "layer.parameter" (e.g. conv2d_1.kernel [O, C, KH, KW]), and in <c>__metadata__</c> the
+/// architecture JSON, class names, preprocessing and a free-form training-state JSON. Two kinds:
+/// a model file (no optimizer: weights and BatchNormalization statistics only, all that loading a
+/// model for evaluation, prediction or export needs) and a resumable file, which adds the
+/// optimizer's state as "optimizer.slot.layer.parameter" (Adam's two moments make it three times
+/// the size) and whatever else the run needs. PyTorch's safetensors package opens either directly.
+/// Writes are atomic (temp file, fsync, rename), so an interrupted save never destroys the previous checkpoint.
 /// </summary>
 public static class Checkpoint
 {
@@ -24,12 +26,14 @@ public static class Checkpoint
     /// <param name="model">The model; its float32 or float64 weights are stored as float32.</param>
     /// <param name="optimizer">Optimizer whose moments are saved so a run can resume exactly, or null.</param>
     /// <param name="trainingState">JSON text describing the run (epoch, metrics, seed, ...), stored verbatim.</param>
+    /// <param name="extraTensors">More tensors a resumable file needs (their names must not clash with the parameters'), or null.</param>
     /// <exception cref="IOException">The file cannot be written; an existing file at <paramref name="path"/> is left as it was.</exception>
-    public static void Save(string path, Sequential model, Optimizer? optimizer = null, string trainingState = "{}")
+    public static void Save(string path, Sequential model, Optimizer? optimizer = null, string trainingState = "{}", IEnumerable<SafeTensor>? extraTensors = null)
     {
         var tensors = model.Parameters.Select(p => ToSafeTensor(p.FullName, p.Value)).ToList();
         if (optimizer != null)
             tensors.AddRange(optimizer.State(model.Parameters).Select(s => ToSafeTensor(s.Name, s.Value)));
+        if (extraTensors != null) tensors.AddRange(extraTensors);
         var metadata = new Dictionary<string, string>
         {
             ["format"] = Format,
@@ -113,18 +117,7 @@ public static class Checkpoint
         }
     }
 
-    private static SafeTensor ToSafeTensor(string name, Tensor t)
-    {
-        var values = new float[t.Length];
-        if (t.DType == DType.Float64)
-        {
-            var d = new double[t.Length];
-            t.Device.Download<double>(t, d);
-            for (int i = 0; i < d.Length; i++) values[i] = (float)d[i];
-        }
-        else t.Device.Download<float>(t, values);
-        return SafeTensor.FromFloats(name, t.Shape, values);
-    }
+    private static SafeTensor ToSafeTensor(string name, Tensor t) => SafeTensor.FromFloats(name, t.Shape, HostFloats.Read(t));
 
     private static void CopyInto(string path, SafeTensor stored, Tensor target)
     {

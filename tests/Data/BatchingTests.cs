@@ -7,14 +7,14 @@ namespace NativeCnn.Tests.Data;
 [TestFixture]
 public sealed class BatchingTests
 {
-    /// <summary>10 images of 1x2x2 where every pixel of image i is i/100, label i % 3.</summary>
+    /// <summary>10 images of 1x2x2 where every pixel of image i is 20 i (20 i / 255 as network input), label i % 3.</summary>
     private static LabeledImageSet TenImages()
     {
-        var pixels = new float[10 * 4];
+        var pixels = new byte[10 * 4];
         var labels = new int[10];
         for (int i = 0; i < 10; i++)
         {
-            pixels.AsSpan(i * 4, 4).Fill(i / 100f);
+            pixels.AsSpan(i * 4, 4).Fill((byte)(20 * i));
             labels[i] = i % 3;
         }
         return new LabeledImageSet(pixels, labels, 1, 2, 2, ["a", "b", "c"]);
@@ -71,7 +71,7 @@ public sealed class BatchingTests
                     int index = batch.SampleIndices[k];
                     seen.Add(index);
                     Assert.That(batch.Labels[k], Is.EqualTo(index % 3));
-                    Assert.That(batch.Pixels.Slice(k * 4, 4).ToArray(), Is.All.EqualTo(index / 100f));
+                    Assert.That(batch.Pixels.Slice(k * 4, 4).ToArray(), Is.All.EqualTo(20 * index / 255f), "bytes become v / 255 when gathered");
                 }
                 Assert.That(batch.Pixels.Length, Is.EqualTo(batch.Count * 4));
             }
@@ -145,9 +145,9 @@ public sealed class BatchingTests
         var y = new int[3];
         BatchSampler.Gather(data, [7, 2, 9], x, y);
         Assert.That(y, Is.EqualTo(new[] { 1, 2, 0 }));
-        Assert.That(x[0], Is.EqualTo(0.07f));
-        Assert.That(x[4], Is.EqualTo(0.02f));
-        Assert.That(x[8], Is.EqualTo(0.09f));
+        Assert.That(x[0], Is.EqualTo(140 / 255f));
+        Assert.That(x[4], Is.EqualTo(40 / 255f));
+        Assert.That(x[8], Is.EqualTo(180 / 255f));
         Assert.Throws<ArgumentException>(() => BatchSampler.Gather(data, [1, 2, 3, 4], x, y));
     }
 }

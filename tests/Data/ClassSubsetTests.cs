@@ -11,11 +11,11 @@ public sealed class ClassSubsetTests
     {
         // Image i has pixel value i and label i % 4 over classes w, x, y, z.
         int[] labels = Enumerable.Range(0, 12).Select(i => i % 4).ToArray();
-        float[] pixels = Enumerable.Range(0, 12).Select(i => (float)i).ToArray();
+        byte[] pixels = Enumerable.Range(0, 12).Select(i => (byte)i).ToArray();
         var set = new LabeledImageSet(pixels, labels, 1, 1, 1, ["w", "x", "y", "z"], labels.Select(i => $"f{i}").ToArray());
         LabeledImageSet picked = set.SelectClasses(["z", "x"]);
         Assert.That(picked.ClassNames, Is.EqualTo(new[] { "z", "x" }));
-        Assert.That(picked.Pixels, Is.EqualTo(new float[] { 1, 3, 5, 7, 9, 11 }), "dataset order kept");
+        Assert.That(picked.Pixels, Is.EqualTo(new byte[] { 1, 3, 5, 7, 9, 11 }), "dataset order kept");
         Assert.That(picked.Labels, Is.EqualTo(new[] { 1, 0, 1, 0, 1, 0 }), "x -> 1, z -> 0");
         Assert.That(picked.SourceFiles, Has.Count.EqualTo(6));
     }
@@ -23,7 +23,7 @@ public sealed class ClassSubsetTests
     [Test]
     public void SelectClassesRejectsUnknownAndRepeatedNames()
     {
-        var set = new LabeledImageSet([0f, 1f], [0, 1], 1, 1, 1, ["a", "b"]);
+        var set = new LabeledImageSet([0, 1], [0, 1], 1, 1, 1, ["a", "b"]);
         Assert.That(() => set.SelectClasses(["a", "B"]), Throws.ArgumentException.With.Message.Contain("'B'").And.Message.Contain("available: a, b"));
         Assert.That(() => set.SelectClasses(["a", "a"]), Throws.ArgumentException.With.Message.Contain("twice"));
         Assert.That(() => set.SelectClasses([]), Throws.ArgumentException);
@@ -32,7 +32,7 @@ public sealed class ClassSubsetTests
     [Test]
     public void Seed004SubsetOfTheRealFer2013HasTheReadmeCounts()
     {
-        // Uses the shared decoded-dataset cache (<repo>/.cache/datasets), so only the first run decodes.
+        // Uses the user's decoded-dataset cache (~/.cache/nativecnn by default), so only the first run decodes.
         Fer2013Splits full = Fer2013FolderReader.Load(TestPaths.Fer2013Folder);
         Fer2013Splits four = Fer2013Subset.Select(full, Fer2013Subset.HappySadNeutralSurprise);
         Assert.That(four.Train.ClassNames, Is.EqualTo(new[] { "happy", "sad", "neutral", "surprise" }));

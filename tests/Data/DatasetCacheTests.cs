@@ -92,16 +92,17 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public void NonByteFloatsAndIssuesSurviveTheCache()
+    public void PixelsIssuesAndMissingSourcesSurviveTheCache()
     {
         var cache = new DatasetCache(fixture.CacheFolder);
-        float[] pixels = [0.1f, 0.2f, 0.3f, 0.4f, 0.123456f, 1f];
+        byte[] pixels = [0, 17, 128, 200, 254, 255];
         var set = new LabeledImageSet(pixels, [0, 1], 1, 1, 3, ["a", "b"]);
         DatasetIssue issue = new("x.csv", 3, "bad row");
-        string key = DatasetCache.ComputeKey("test/1", [], "floats");
-        cache.Store("floats", key, new CachedDataset([set], [issue]));
+        string key = DatasetCache.ComputeKey("test/1", [], "bytes");
+        string file = cache.Store("bytes", key, new CachedDataset([set], [issue]));
+        Assert.That(new FileInfo(file).Length, Is.LessThan(200), "one byte a pixel");
 
-        CachedDataset? back = cache.TryLoad("floats", key, out string? reason);
+        CachedDataset? back = cache.TryLoad("bytes", key, out string? reason);
         Assert.That(reason, Is.Null);
         Assert.That(back, Is.Not.Null);
         Assert.That(back!.Sets[0].Pixels, Is.EqualTo(pixels));
@@ -113,7 +114,7 @@ public sealed class DatasetCacheTests
     public void StoreKeepsOnlyTheMostRecentlyUsedFilesOfItsName()
     {
         var cache = new DatasetCache(fixture.CacheFolder);
-        var data = new CachedDataset([new LabeledImageSet([0.5f, 0.25f], [0, 1], 1, 1, 1, ["a", "b"])], []);
+        var data = new CachedDataset([new LabeledImageSet([128, 64], [0, 1], 1, 1, 1, ["a", "b"])], []);
         string[] keys = Enumerable.Range(0, 4).Select(i => DatasetCache.ComputeKey("test/1", [], $"p{i}")).ToArray();
         string other = cache.Store("fer2013-other", keys[0], data);
         string[] files = keys[..3].Select(k => cache.Store("fer2013", k, data)).ToArray();

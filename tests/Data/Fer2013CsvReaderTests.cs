@@ -41,10 +41,10 @@ public sealed class Fer2013CsvReaderTests
         Assert.That(splits.Train.Labels, Is.EqualTo(expectedLabels));
         Assert.That(splits.Train.Labels.Take(7), Is.EqualTo(new[] { 0, 0, 2, 4, 6, 2, 4 }));
         // First row starts "70 80 82 ..." and ends with 82.
-        ReadOnlySpan<float> first = splits.Train.GetImage(0);
-        Assert.That(first[0], Is.EqualTo(70 / 255f));
-        Assert.That(first[1], Is.EqualTo(80 / 255f));
-        Assert.That(first[2303], Is.EqualTo(82 / 255f));
+        ReadOnlySpan<byte> first = splits.Train.GetImage(0);
+        Assert.That(first[0], Is.EqualTo(70));
+        Assert.That(first[1], Is.EqualTo(80));
+        Assert.That(first[2303], Is.EqualTo(82));
         Assert.That(splits.Train.SourceFiles![0], Is.EqualTo("fer2013_head.csv:2"));
     }
 

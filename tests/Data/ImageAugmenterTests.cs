@@ -1,6 +1,7 @@
 using NativeCnn.Data;
 using NativeCnn.Data.Augmentation;
 using NativeCnn.Data.Batching;
+using NativeCnn.Data.Imaging;
 using NativeCnn.Tests.Support;
 
 namespace NativeCnn.Tests.Data;
@@ -149,7 +150,8 @@ public sealed class ImageAugmenterTests
     {
         const int count = 10, h = 6, w = 6;
         int[] labels = Enumerable.Range(0, count).Select(i => i % 2).ToArray();
-        var data = new LabeledImageSet(Images(count, 1, h, w, 9), labels, 1, h, w, ["a", "b"]);
+        byte[] pixels = RandomData.Floats(count * h * w, 9).Select(v => (byte)(127.5f + 127.5f * v)).ToArray();
+        var data = new LabeledImageSet(pixels, labels, 1, h, w, ["a", "b"]);
         var augmenter = new ImageAugmenter(Everything, 12);
         var sampler = new BatchSampler(count, 4, seed: 3);
         using var prefetcher = new Prefetcher(data, sampler, epoch: 5, transform: augmenter.ForEpoch(5, 1, h, w));
@@ -159,7 +161,7 @@ public sealed class ImageAugmenterTests
             for (int k = 0; k < batch.Count; k++)
             {
                 int index = batch.SampleIndices[k];
-                float[] expected = data.GetImage(index).ToArray();
+                float[] expected = data.GetImage(index).ToArray().Select(UnitScale.ToUnit).ToArray();
                 ImageAugmenter.Transform(expected, 1, h, w, augmenter.ParametersFor(5, index, h, w));
                 Assert.That(batch.Pixels.Slice(k * h * w, h * w).ToArray(), Is.EqualTo(expected), $"sample {index}");
                 seen++;

@@ -1,5 +1,4 @@
 using NativeCnn.Data;
-using NativeCnn.Data.Codecs;
 using NativeCnn.Data.Imaging;
 using NativeCnn.Data.Muxspace;
 using NativeCnn.Tests.Support;
@@ -41,29 +40,31 @@ public sealed class MuxspaceReaderTests
     {
         // README row counts (lower-cased): anger 177, contempt 6, disgust 146, fear 15,
         // happiness 1500, neutral 1500, sadness 188, surprise 258 = 3790 rows.
-        // - The WebP file (facial-expressions_2868588k.jpg) is labelled anger: anger 177 - 1 = 176.
+        // - The WebP file named .jpg (facial-expressions_2868588k.jpg, anger) is decoded like the rest.
         // - Avinash_30.jpg is listed as surprise and as sadness and is dropped:
         //   surprise 258 - 1 = 257, sadness 188 - 1 = 187.
         // - No other image is listed twice, so no same-label duplicate is removed.
-        // Total 3790 - 1 - 2 = 3787 images.
+        // Total 3790 - 2 = 3788 images.
         Assert.That(fresh.Images.ClassNames, Is.EqualTo(MuxspaceClasses.Names));
         Assert.That(fresh.Images.ClassNames,
             Is.EqualTo(new[] { "anger", "contempt", "disgust", "fear", "happiness", "neutral", "sadness", "surprise" }));
-        Assert.That(fresh.Images.CountPerClass(), Is.EqualTo(new[] { 176, 6, 146, 15, 1500, 1500, 187, 257 }));
-        Assert.That(fresh.Images.Count, Is.EqualTo(3787));
-        Assert.That(fresh.Report.Loaded, Is.EqualTo(3787));
+        Assert.That(fresh.Images.CountPerClass(), Is.EqualTo(new[] { 177, 6, 146, 15, 1500, 1500, 187, 257 }));
+        Assert.That(fresh.Images.Count, Is.EqualTo(3788));
+        Assert.That(fresh.Report.Loaded, Is.EqualTo(3788));
         Assert.That(fresh.Report.LegendRows, Is.EqualTo(3790));
         Assert.That(fresh.Report.ImageFiles, Is.EqualTo(3825));
     }
 
     [Test]
-    public void WebPFileNamedJpgIsReportedAndSkipped()
+    public void WebPFileNamedJpgIsLoadedAndReported()
     {
-        IReadOnlyList<DatasetIssue> unsupported = fresh.Report.IssuesOf(MuxspaceIssueKind.UnsupportedFormat);
-        Assert.That(unsupported, Has.Count.EqualTo(1));
-        Assert.That(Path.GetFileName(unsupported[0].File), Is.EqualTo(WebPFile));
-        Assert.That(unsupported[0].Message, Does.Contain("WebP"));
-        Assert.That(fresh.Images.SourceFiles, Does.Not.Contain(WebPFile));
+        IReadOnlyList<DatasetIssue> misnamed = fresh.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat);
+        Assert.That(misnamed, Has.Count.EqualTo(1));
+        Assert.That(Path.GetFileName(misnamed[0].File), Is.EqualTo(WebPFile));
+        Assert.That(misnamed[0].Message, Does.Contain("holds WebP data").And.Contain(".jpg name"));
+        Assert.That(fresh.Images.SourceFiles, Does.Contain(WebPFile));
+        Assert.That(cached.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat), Is.EqualTo(misnamed), "a cached load says so too");
+        Assert.That(fresh.Report.ToString(), Does.Contain("MisnamedFormat 1"));
     }
 
     [Test]
@@ -91,12 +92,12 @@ public sealed class MuxspaceReaderTests
     public void NoOtherIssueKindsOccurInTheRealData()
     {
         foreach (MuxspaceIssueKind kind in new[] { MuxspaceIssueKind.MalformedRow, MuxspaceIssueKind.UnknownLabel,
-            MuxspaceIssueKind.DuplicateRow, MuxspaceIssueKind.MissingImage, MuxspaceIssueKind.CorruptImage })
+            MuxspaceIssueKind.DuplicateRow, MuxspaceIssueKind.MissingImage, MuxspaceIssueKind.CorruptImage, MuxspaceIssueKind.UnsupportedFormat })
         {
             Assert.That(fresh.Report.CountOf(kind), Is.Zero, kind.ToString());
         }
         Assert.That(fresh.Report.Issues, Has.Count.EqualTo(1 + 1 + 36));
-        Assert.That(fresh.Report.ToString(), Does.Contain("3787 images loaded").And.Contain("UnlabelledImage 36"));
+        Assert.That(fresh.Report.ToString(), Does.Contain("3788 images loaded").And.Contain("UnlabelledImage 36"));
     }
 
     [Test]
@@ -113,39 +114,27 @@ public sealed class MuxspaceReaderTests
     }
 
     [Test]
-    public void ShapeIsAsRequestedAndPixelsAreInUnitRange()
+    public void ShapeIsAsRequestedAndPixelsLookLikePhotos()
     {
         LabeledImageSet set = fresh.Images;
         Assert.That((set.Channels, set.Height, set.Width), Is.EqualTo((1, Size, Size)));
         Assert.That(set.Pixels, Has.Length.EqualTo(set.Count * Size * Size));
-        Assert.That(set.Pixels.Min(), Is.GreaterThanOrEqualTo(0f));
-        Assert.That(set.Pixels.Max(), Is.LessThanOrEqualTo(1f));
-        Assert.That(set.Pixels.Average(), Is.InRange(0.2, 0.8));
+        Assert.That(set.Pixels.Average(p => (double)p), Is.InRange(0.2 * 255, 0.8 * 255));
+        Assert.That(set.Pixels.Distinct().Count(), Is.EqualTo(256), "photos use the whole range");
         Assert.That(set.SourceFiles, Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
     }
 
     [Test]
-    public void AColourImageMatchesAnIndependentGrayDecodeAndResize()
+    public void AColourImageIsItsGrayDecodeResized()
     {
-        // Find a labelled colour JPEG of a size other than 350x350 and decode it by hand.
-        using var jpeg = new TurboJpeg();
-        string? name = null;
-        int w = 0, h = 0;
-        foreach (string candidate in fresh.Images.SourceFiles!)
-        {
-            byte[] bytes = File.ReadAllBytes(Path.Combine(Root, "images", candidate));
-            (w, h) = jpeg.ReadSize(bytes, candidate);
-            if (w != 350 && w > Size)
-            {
-                name = candidate;
-                break;
-            }
-        }
-        Assert.That(name, Is.Not.Null, "the README promises ~900 images of other sizes");
-        DecodedImage gray = jpeg.DecodeGray(File.ReadAllBytes(Path.Combine(Root, "images", name!)), name!);
-        var expected = new float[Size * Size];
-        Resize.GrayToUnitFloats(gray.Pixels, h, w, expected, Size, Size);
-        int index = fresh.Images.SourceFiles!.ToList().IndexOf(name!);
+        // A labelled colour JPEG of a size other than 350x350.
+        var decoder = new GrayImageDecoder();
+        string name = fresh.Images.SourceFiles!.First(n => n.StartsWith("Avinash_", StringComparison.Ordinal));
+        DecodedImage gray = decoder.DecodeFile(Path.Combine(Root, "images", name));
+        Assert.That(gray.Width, Is.Not.EqualTo(350).And.GreaterThan(Size), "the README promises ~900 images of other sizes");
+        var expected = new byte[Size * Size];
+        Resize.Gray(gray.Pixels, gray.Height, gray.Width, expected, Size, Size);
+        int index = fresh.Images.SourceFiles!.ToList().IndexOf(name);
         Assert.That(fresh.Images.GetImage(index).ToArray(), Is.EqualTo(expected));
     }
 

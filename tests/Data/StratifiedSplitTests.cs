@@ -90,14 +90,14 @@ public sealed class StratifiedSplitTests
     public void SplitOfASetCopiesImagesWithTheirLabels()
     {
         int[] labels = Labels();
-        // Pixel value = image index, so each copied image can be traced back.
-        float[] pixels = Enumerable.Range(0, labels.Length).SelectMany(i => new[] { (float)i, (float)i }).ToArray();
+        // The two pixels hold the image index (low byte, high byte), so each copied image can be traced back.
+        byte[] pixels = Enumerable.Range(0, labels.Length).SelectMany(i => new[] { (byte)i, (byte)(i >> 8) }).ToArray();
         var set = new NativeCnn.Data.LabeledImageSet(pixels, labels, 1, 1, 2, ["a", "b", "c", "d", "e"]);
         DatasetSplit split = StratifiedSplit.Split(set, 0.7, 0.2, 0.1, seed: 3);
         Assert.That(split.Train.Count + split.Validation.Count + split.Test.Count, Is.EqualTo(set.Count));
         for (int i = 0; i < split.Validation.Count; i++)
         {
-            int source = (int)split.Validation.GetImage(i)[0];
+            int source = split.Validation.GetImage(i)[0] + 256 * split.Validation.GetImage(i)[1];
             Assert.That(split.Validation.Labels[i], Is.EqualTo(labels[source]));
         }
     }

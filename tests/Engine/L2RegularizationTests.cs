@@ -104,8 +104,8 @@ public class L2RegularizationTests
     {
         const double lambda = 0.25;
         Layer Create(L2Regularizer? r) => type == "Conv2D"
-            ? new Conv2D("conv2d", 3, (3, 3), (1, 1), Padding.Same, ActivationFunction.Relu, kernelRegularizer: r)
-            : new Dense("dense", 4, ActivationFunction.Relu, kernelRegularizer: r);
+            ? new Conv2D(3, (3, 3), (1, 1), Padding.Same, ActivationFunction.Relu, kernelRegularizer: r, name: "conv2d")
+            : new Dense(4, ActivationFunction.Relu, kernelRegularizer: r, name: "dense");
         int[] inputShape = type == "Conv2D" ? [2, 5, 7] : [6];
         Dictionary<string, double[]> Gradients(Layer layer)
         {

@@ -21,21 +21,6 @@ public class LearningRateScheduleTests
     }
 
     [Test]
-    public void Plateau_reduces_after_patience_epochs_without_improvement()
-    {
-        var s = new PlateauSchedule(factor: 0.5, patience: 2, minimumRate: 0.02);
-        double lr = 0.1;
-        var rates = new List<double>();
-        foreach (double loss in new[] { 1.0, 0.9, 0.95, 0.97, 0.96, 0.99, 0.98, 0.97 })
-        {
-            s.Observe(loss);
-            rates.Add(lr = s.RateFor(0, lr));
-        }
-        // Improvements at epochs 1-2; no new minimum at 3, 4 -> halve; 5, 6 -> halve; 7, 8 -> floor 0.02.
-        Assert.That(rates, Is.EqualTo(new[] { 0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025, 0.02 }).Within(1e-12));
-    }
-
-    [Test]
     public void Unknown_schedule_names_are_rejected()
     {
         Assert.That(() => LearningRateSchedule.Create("warmup", 0.1, 10), Throws.ArgumentException.With.Message.Contains("warmup"));

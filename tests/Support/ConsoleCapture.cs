@@ -15,6 +15,9 @@ internal static class Cli
             var (stdout, stderr) = (new StringWriter(), new StringWriter());
             Console.SetOut(stdout);
             Console.SetError(stderr);
+            // Spectre.Console binds to the writer it first sees; give it this run's.
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(
+                new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stdout) });
             try
             {
                 int code = CliApp.Run(args);

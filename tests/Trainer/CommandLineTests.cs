@@ -113,19 +113,19 @@ public class CommandLineTests
     [Test]
     public void Predict_ranks_classes_for_real_images_and_reports_undecodable_files()
     {
-        string checkpoint = Path.Combine(_temp, "model.safetensors");
-        using (var device = new NativeCnn.Engine.Devices.Cpu.CpuDevice())
-        using (var model = NativeCnn.Engine.Models.Sequential.Build(
-                   NativeCnn.Engine.Models.ArchitectureSpec.Load(RepositoryPaths.Model("seed001-shallow")), device))
-            NativeCnn.Engine.Serialization.Checkpoint.Save(checkpoint, model);
+        string checkpoint = FreshCheckpoint();
         string happy = Path.Combine(RepositoryPaths.Fer2013, "test", "happy");
+        // WebP data under a .jpg name: decoded by its content.
         string webp = Path.Combine(RepositoryPaths.SharedData, "muxspace", "images", "facial-expressions_2868588k.jpg");
+        string broken = Path.Combine(_temp, "broken.png");
+        File.WriteAllText(broken, "not an image");
 
-        var (code, output, error) = Cli.Run("predict", "--checkpoint", checkpoint, "--json", "--top", "3", happy, webp);
+        var (code, output, error) = Cli.Run("predict", "--checkpoint", checkpoint, "--json", "--top", "3", happy, webp, broken);
         Assert.That(code, Is.EqualTo(1), "one file could not be decoded");
-        Assert.That(error, Does.Contain("facial-expressions_2868588k.jpg").And.Contain("WebP"));
+        Assert.That(error, Does.Contain("broken.png").And.Contain("not a JPEG, PNG, BMP, GIF, TIFF or WebP file"));
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines, Has.Length.EqualTo(Directory.GetFiles(happy).Length));
+        Assert.That(lines, Has.Length.EqualTo(Directory.GetFiles(happy).Length + 1));
+        Assert.That(lines[^1], Does.Contain("facial-expressions_2868588k.jpg"));
         foreach (var line in lines)
         {
             using var json = JsonDocument.Parse(line);
@@ -134,6 +134,75 @@ public class CommandLineTests
             Assert.That(p, Is.Ordered.Descending);
             Assert.That(p.Sum(), Is.LessThanOrEqualTo(1.0001).And.GreaterThan(3.0 / 7 - 1e-6), "top 3 of 7 probabilities");
         }
+    }
+
+    private string FreshCheckpoint(string model = "seed001-shallow")
+    {
+        string checkpoint = Path.Combine(_temp, "model.safetensors");
+        using var device = new NativeCnn.Engine.Devices.Cpu.CpuDevice();
+        using var built = NativeCnn.Engine.Models.Sequential.Build(NativeCnn.Engine.Models.ArchitectureSpec.Load(RepositoryPaths.Model(model)), device);
+        NativeCnn.Engine.Serialization.Checkpoint.Save(checkpoint, built);
+        return checkpoint;
+    }
+
+    [Test]
+    public void Export_writes_an_onnx_file_that_onnx_runtime_opens()
+    {
+        string onnx = Path.Combine(_temp, "model.onnx");
+        var (code, output, error) = Cli.Run("export", "--checkpoint", FreshCheckpoint(), "--format", "onnx", "--out", onnx);
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("opset 13").And.Contain("[N, 1, 48, 48]").And.Contain("angry, disgust"));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        Assert.That(session.OutputMetadata["probabilities"].Dimensions, Is.EqualTo(new[] { -1, 7 }));
+        AssertCleanError(Cli.Run("export", "--checkpoint", Path.Combine(_temp, "absent.safetensors"), "--out", onnx), "absent.safetensors");
+    }
+
+    [Test]
+    public void Evaluate_split_all_scores_every_image_of_a_folder_without_a_split()
+    {
+        // Someone else's folder per class: two of the model's classes, and one it does not know.
+        string data = Path.Combine(_temp, "faces");
+        foreach (var (folder, source, count) in new[] { ("angry", "angry", 5), ("happy", "happy", 7), ("contempt", "neutral", 2) })
+        {
+            Directory.CreateDirectory(Path.Combine(data, folder));
+            foreach (string file in Directory.GetFiles(Path.Combine(RepositoryPaths.Fer2013, "test", source)).Order().Take(count))
+                File.Copy(file, Path.Combine(data, folder, Path.GetFileName(file)));
+        }
+        string checkpoint = FreshCheckpoint();
+        var (code, output, error) = Cli.Run("evaluate", "--checkpoint", checkpoint, "--data", data, "--split", "all", "--json");
+        Assert.That(code, Is.EqualTo(0), error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("count").GetInt64(), Is.EqualTo(12), "every angry and happy image; contempt is not a class of the model");
+        var support = root.GetProperty("per_class").EnumerateArray().ToDictionary(c => c.GetProperty("class").GetString()!, c => c.GetProperty("support").GetInt64());
+        Assert.That(support["angry"], Is.EqualTo(5));
+        Assert.That(support["happy"], Is.EqualTo(7));
+        Assert.That(support["sad"], Is.EqualTo(0));
+        Assert.That(root.GetProperty("split").GetString(), Is.EqualTo("all"));
+
+        var printed = Cli.Run("evaluate", "--checkpoint", checkpoint, "--data", data, "--split", "all");
+        Assert.That(printed.Out, Does.Contain("leaving out the data's classes the model does not know: contempt").And.Contain("12 images"));
+    }
+
+    [Test]
+    public void Train_exposes_the_callbacks_settings()
+    {
+        string run = Path.Combine(_temp, "run"), csv = Path.Combine(_temp, "metrics.csv");
+        var (code, output, error) = Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--data", RepositoryPaths.Fer2013,
+            "--epochs", "2", "--samples-per-class", "2", "--batch-size", "4", "--checkpoint-monitor", "val_loss", "--save-best-only", "false",
+            "--lr-schedule", "plateau", "--plateau-patience", "1", "--plateau-factor", "0.25", "--csv-log", csv, "--out", run);
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("plateau on val_loss (Auto) x0.25 after 1").And.Contain("model.safetensors after every epoch"));
+        Assert.That(output.Split('\n').Count(l => l.Contains("* saved")), Is.EqualTo(2), "saved after every epoch");
+        using (var device = new NativeCnn.Engine.Devices.Cpu.CpuDevice())
+        using (var model = NativeCnn.Engine.Serialization.Checkpoint.Load(Path.Combine(run, "model.safetensors"), device))
+        using (var state = JsonDocument.Parse(model.TrainingState))
+            Assert.That(state.RootElement.GetProperty("epoch").GetInt32(), Is.EqualTo(2), "the last epoch, not the best");
+        string[] rows = File.ReadAllLines(csv);
+        Assert.That(rows[0], Does.StartWith("epoch,loss,accuracy,val_loss,val_accuracy"));
+        Assert.That(rows, Has.Length.EqualTo(3));
+        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--lr-schedule", "plateau", "--plateau-factor", "2",
+            "--out", Path.Combine(_temp, "bad")), "factor must be in (0, 1), got 2");
     }
 
     [TestCase("-1", "got -1")]

@@ -7,6 +7,7 @@ using NativeCnn.Engine.Optimizers;
 using NativeCnn.Engine.Regularizers;
 using NativeCnn.Tests.Support;
 using NativeCnn.Trainer.Training;
+using NativeCnn.Training;
 
 namespace NativeCnn.Tests.Trainer;
 
@@ -29,7 +30,7 @@ public class LossOptionsTests
     private static LabeledImageSet Images(int count, int seed)
     {
         int[] labels = Enumerable.Range(0, count).Select(i => (i % 8) switch { < 5 => 0, < 7 => 1, _ => 2 }).ToArray();
-        float[] pixels = RandomData.Floats(count * 64, seed).Select(v => 0.5f + 0.5f * v).ToArray();
+        byte[] pixels = RandomData.Floats(count * 64, seed).Select(v => (byte)(127.5f + 127.5f * v)).ToArray();
         return new LabeledImageSet(pixels, labels, 1, 8, 8, Classes);
     }
 
@@ -43,11 +44,9 @@ public class LossOptionsTests
         using var model = Sequential.Build(ArchitectureSpec.Parse(json, "small"), device, seed: 7);
         configure?.Invoke(model);
         using var adam = new Adam();
-        using var loop = new TrainingLoop(model, adam, Train, Validation, new TrainingOptions(8, 7, ClassWeight: classWeight));
-        var history = Enumerable.Range(1, epochs).Select(e => loop.RunEpoch(e)).ToList();
-        using var evaluator = new Evaluator(model);
-        return new Outcome(history, model.Parameters.ToDictionary(p => p.FullName, p => Read(p)), model.RegularizationLoss(),
-            evaluator.Evaluate(Validation).MeanLoss);
+        var history = model.Fit(Train, Validation, new FitOptions { Epochs = epochs, BatchSize = 8, Seed = 7, Optimizer = adam, ClassWeight = classWeight });
+        return new Outcome([.. history.Epochs], model.Parameters.ToDictionary(p => p.FullName, p => Read(p)), model.RegularizationLoss(),
+            model.Evaluate(Validation).MeanLoss);
     }
 
     private static float[] Read(Parameter p)
@@ -108,7 +107,7 @@ public class LossOptionsTests
     [Test]
     public void Class_weights_must_match_the_model_classes()
     {
-        var e = Assert.Throws<CliException>(() => Run(Small(), classWeight: [1.0, 2.0], epochs: 1));
+        var e = Assert.Throws<TrainingException>(() => Run(Small(), classWeight: [1.0, 2.0], epochs: 1));
         Assert.That(e!.Message, Does.Contain("2 class weights").And.Contain("3 classes"));
     }
 

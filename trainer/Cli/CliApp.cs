@@ -6,11 +6,12 @@ namespace NativeCnn.Trainer.Cli;
 public static class CliApp
 {
     /// <summary>Builds the root command with every sub-command.</summary>
-    public static RootCommand Create() => new("NativeCnn: train and evaluate the published Keras facial-expression CNNs with a from-scratch C# engine")
+    public static RootCommand Create() => new("NativeCnn: train, evaluate and export the published Keras facial-expression CNNs with a from-scratch C# engine")
     {
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         PredictCommand.Create(),
+        ExportCommand.Create(),
         SummaryCommand.Create(),
         GradcheckCommand.Create(),
         DevicesCommand.Create(),

@@ -4,48 +4,79 @@ using Spectre.Console;
 namespace NativeCnn.Trainer.Cli;
 
 /// <summary>
-/// Shows an epoch's progress: a live Spectre.Console bar (batch x/y, loss, accuracy, images/s,
-/// ETA of the epoch and of the whole run) on an interactive terminal, or a plain line every tenth
-/// of the epoch when the output is a file or a CI log, where redrawing would only produce noise.
+/// Shows a run's progress as a training callback: a live Spectre.Console bar (batch x/y, loss,
+/// accuracy, images/s, ETA of the epoch and of the whole run) on an interactive terminal, or a plain
+/// line every tenth of the epoch when the output is a file or a CI log, where redrawing would only
+/// produce noise; and one line per finished epoch.
 /// </summary>
-public static class ConsoleProgress
+/// <param name="describeEpoch">The line printed when an epoch ends.</param>
+/// <param name="describeResume">The line printed when a resumed run starts, given the restored run.</param>
+public sealed class ConsoleProgress(Func<EpochStats, string> describeEpoch, Func<FitContext, string> describeResume) : Callback
 {
-    /// <summary>Runs <paramref name="epoch"/> with a progress display for <paramref name="batches"/> batches.</summary>
-    /// <param name="epochNumber">1-based epoch.</param>
-    /// <param name="clock">The run's clock; this marks the epoch's start on it.</param>
-    /// <param name="batches">Training batches in the epoch.</param>
-    /// <param name="epoch">Runs the epoch, reporting each batch to the callback it is given.</param>
-    /// <returns>What <paramref name="epoch"/> returns.</returns>
-    public static EpochStats Run(int epochNumber, RunClock clock, int batches, Func<Action<BatchProgress>, EpochStats> epoch)
+    private RunClock _clock = null!;
+    private ProgressContext? _live;
+    private ProgressTask? _task;
+    private int _every;
+
+    /// <summary>Runs <paramref name="fit"/> (a Fit call with this callback) inside the live display when the terminal is interactive.</summary>
+    public History Run(Func<History> fit)
     {
-        clock.StartEpoch();
-        int epochs = clock.Epochs;
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
-        {
-            int every = Math.Max(1, batches / 10);
-            return epoch(p =>
-            {
-                if (p.Batch % every == 0 || p.Batch == p.Batches) Console.WriteLine(Describe(p, epochs, clock));
-            });
-        }
-        EpochStats? stats = null;
+        if (!AnsiConsole.Profile.Capabilities.Interactive) return fit();
+        History? history = null;
         AnsiConsole.Progress()
             .AutoClear(true)
+            .HideCompleted(true)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
-                var task = ctx.AddTask($"epoch {epochNumber}/{epochs}", maxValue: batches);
-                stats = epoch(p =>
-                {
-                    task.Value = p.Batch;
-                    task.Description = Markup.Escape(Describe(p, epochs, clock));
-                });
-                task.Description = $"epoch {epochNumber}/{epochs}: validating";
+                _live = ctx;
+                try { history = fit(); }
+                finally { _live = null; }
             });
-        return stats!;
+        return history!;
     }
 
-    private static string Describe(BatchProgress p, int epochs, RunClock clock) =>
-        $"epoch {p.Epoch}/{epochs}  batch {p.Batch}/{p.Batches}  loss {p.Loss:0.0000}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:0} img/s  "
-        + $"ETA {RunClock.Format(p.Remaining)}" + (epochs > 1 ? $" (run {RunClock.Format(clock.Remaining(p.Remaining))})" : "");
+    /// <inheritdoc/>
+    public override void OnTrainBegin()
+    {
+        _clock = new RunClock(Context.Epochs, Math.Min(Context.InitialEpoch + 1, Context.Epochs));
+        if (Context.InitialEpoch > 0) WriteLine(describeResume(Context));
+    }
+
+    /// <inheritdoc/>
+    public override void OnEpochBegin(int epoch)
+    {
+        _clock.StartEpoch();
+        _every = Math.Max(1, Context.BatchesPerEpoch / 10);
+        _task = _live?.AddTask($"epoch {epoch}/{Context.Epochs}", maxValue: Context.BatchesPerEpoch);
+    }
+
+    /// <inheritdoc/>
+    public override void OnBatchEnd(BatchProgress p)
+    {
+        if (_task != null)
+        {
+            _task.Value = p.Batch;
+            _task.Description = Markup.Escape(Describe(p));
+        }
+        else if (p.Batch % _every == 0 || p.Batch == p.Batches) Console.WriteLine(Describe(p));
+    }
+
+    /// <inheritdoc/>
+    public override void OnEpochEnd(EpochStats logs)
+    {
+        _task?.StopTask();
+        WriteLine(describeEpoch(logs));
+    }
+
+    // Inside the live display a line goes through Spectre, which prints it above the bars.
+    private void WriteLine(string text)
+    {
+        if (_live != null) AnsiConsole.WriteLine(text);
+        else Console.WriteLine(text);
+    }
+
+    private string Describe(BatchProgress p) =>
+        $"epoch {p.Epoch}/{Context.Epochs}  batch {p.Batch}/{p.Batches}  loss {p.Loss:0.0000}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:0} img/s  "
+        + $"ETA {RunClock.Format(p.Remaining)}" + (Context.Epochs > 1 ? $" (run {RunClock.Format(_clock.Remaining(p.Remaining))})" : "");
 }

@@ -20,10 +20,15 @@ public static class ErrorHandling
         {
             return body();
         }
-        catch (Exception e) when (e is CliException or DatasetException or ModelFormatException or IOException
+        catch (Exception e) when (e is CliException or TrainingException or DatasetException or ModelFormatException or IOException
                                       or UnauthorizedAccessException or ArgumentException or DllNotFoundException or GpuException)
         {
             WriteError(e.Message, e);
+            return 1;
+        }
+        catch (OperationCanceledException e)
+        {
+            WriteError("the run was stopped before it finished; the same command with --resume continues it", e);
             return 1;
         }
         catch (Exception e)

@@ -7,7 +7,11 @@ using Spectre.Console;
 
 namespace NativeCnn.Trainer.Cli;
 
-/// <summary><c>nativecnn evaluate --checkpoint FILE</c>: accuracy, balanced accuracy, macro-F1, per-class scores and the confusion matrix on a FER-2013 split.</summary>
+/// <summary>
+/// <c>nativecnn evaluate --checkpoint FILE</c>: accuracy, balanced accuracy, macro-F1, per-class scores and the confusion
+/// matrix on a part of a data set (FER-2013's PrivateTest by default), or on every image of it (<c>--split all</c>: a set
+/// collected elsewhere, which may lack some of the model's classes).
+/// </summary>
 public static class EvaluateCommand
 {
     /// <summary>Builds the command.</summary>
@@ -15,29 +19,29 @@ public static class EvaluateCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "A model.safetensors written by train", Required = true };
         var data = new Option<string?>("--data") { Description = "Data set (default: as for train)" };
-        var split = new Option<string>("--split") { Description = "Which part: private-test / test (default), public-test / validation, or train", DefaultValueFactory = _ => "private-test" };
-        split.AcceptOnlyFromAmong("private-test", "public-test", "test", "validation", "train");
+        var split = new Option<string>("--split") { Description = "Which part: private-test / test (default), public-test / validation, train, or all (every image: for a folder without a split of its own)", DefaultValueFactory = _ => "private-test" };
+        split.AcceptOnlyFromAmong([.. TrainingData.PartNames]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, balanced_accuracy, macro_f1, per_class, confusion_matrix, count)" };
         var device = new Option<string>("--device") { Description = "Compute device: " + DeviceFactory.Help, DefaultValueFactory = _ => "cpu" };
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip (average with the mirror image) or ten-crop", DefaultValueFactory = _ => "none" };
         tta.AcceptOnlyFromAmong("none", "flip", "ten-crop");
-        var command = new Command("evaluate", "Evaluate a checkpoint on a split of its data set") { checkpoint, data, split, json, device, tta };
+        var cacheDir = CacheDirOption.Create();
+        var command = new Command("evaluate", "Evaluate a checkpoint on a split of its data set") { checkpoint, data, split, json, device, tta, cacheDir };
         command.SetAction(r => ErrorHandling.Run(() =>
-            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!, r.GetValue(tta)!)));
+            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!, r.GetValue(tta)!, r.GetValue(cacheDir))));
         return command;
     }
 
-    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName, string tta)
+    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName, string tta, string? cacheDir)
     {
         if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
         using var device = DeviceFactory.Create(deviceName);
         using var loaded = Checkpoint.Load(checkpointPath, device);
         string dataPath = DataLocator.Resolve(dataOption);
         Action<string> log = json ? _ => { } : ErrorHandling.Info;
-        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Spec.Classes, log);
-        using var evaluator = new Evaluator(loaded.Model);
+        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Classes, log, ClassMatch.Some, cacheDir);
         var mode = tta switch { "flip" => TestTimeAugmentationMode.Flip, "ten-crop" => TestTimeAugmentationMode.TenCrop, _ => TestTimeAugmentationMode.None };
-        var result = evaluator.Evaluate(data.Part(splitName), mode);
+        var result = loaded.Model.Evaluate(data.Part(splitName), mode);
         var report = EvaluationReport.From(result, splitName, checkpointPath);
         if (json)
         {

@@ -1,9 +1,7 @@
 using NativeCnn.Engine.Devices;
 using System.CommandLine;
 using System.Text.Json;
-using NativeCnn.Data.Imaging;
 using NativeCnn.Engine.Serialization;
-using NativeCnn.Engine.Tensors;
 using NativeCnn.Trainer.Training;
 
 namespace NativeCnn.Trainer.Cli;
@@ -30,32 +28,16 @@ public static class PredictCommand
         if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
         using var device = DeviceFactory.Create(deviceName);
         using var loaded = Checkpoint.Load(checkpointPath, device);
-        var model = loaded.Model;
-        var (h, w, c) = (model.Spec.InputShapeHwc[0], model.Spec.InputShapeHwc[1], model.Spec.InputShapeHwc[2]);
-        if (c != 1) throw new CliException($"the model expects {c} channels; predict supports grayscale models");
-        var images = ImageFiles.LoadGray(inputs, h, w);
-        foreach (var issue in images.Issues) Console.Error.WriteLine($"skipped {issue.File}: {issue.Message}");
-        if (images.Files.Count == 0) throw new CliException("no image could be decoded");
-
-        const int batch = 64;
-        int k = model.ClassCount, shown = Math.Clamp(top, 1, k), sample = h * w;
-        var probabilities = new float[batch * k];
-        for (int start = 0; start < images.Files.Count; start += batch)
+        var result = loaded.Model.Predict(inputs);
+        foreach (var issue in result.Skipped) Console.Error.WriteLine($"skipped {issue.File}: {issue.Message}");
+        if (result.Predictions.Count == 0) throw new CliException("no image could be decoded");
+        foreach (var prediction in result.Predictions)
         {
-            int count = Math.Min(batch, images.Files.Count - start);
-            using var x = device.Allocate(DType.Float32, count, 1, h, w);
-            device.Upload<float>(x, images.Pixels.AsSpan(start * sample, count * sample));
-            device.Download<float>(model.Predict(x), probabilities.AsSpan(0, count * k));
-            for (int i = 0; i < count; i++)
-            {
-                var ranked = Enumerable.Range(0, k).Select(j => (Class: model.Spec.Classes[j], Probability: probabilities[i * k + j]))
-                    .OrderByDescending(p => p.Probability).Take(shown).ToList();
-                string file = images.Files[start + i];
-                Console.WriteLine(json
-                    ? JsonSerializer.Serialize(new { file, predictions = ranked.Select(p => new { @class = p.Class, probability = p.Probability }) })
-                    : $"{file}: " + string.Join(", ", ranked.Select(p => $"{p.Class} {p.Probability:P1}")));
-            }
+            var ranked = prediction.Top(top);
+            Console.WriteLine(json
+                ? JsonSerializer.Serialize(new { file = prediction.File, predictions = ranked.Select(p => new { @class = p.Class, probability = p.Probability }) })
+                : $"{prediction.File}: " + string.Join(", ", ranked.Select(p => $"{p.Class} {p.Probability:P1}")));
         }
-        return images.Issues.Count == 0 ? 0 : 1;
+        return result.Skipped.Count == 0 ? 0 : 1;
     }
 }

@@ -30,16 +30,17 @@ public static class TrainCommand
     /// <param name="Device">Device name.</param>
     /// <param name="Output">Run folder, or null for runs/&lt;model&gt;-&lt;time&gt;.</param>
     /// <param name="SamplesPerClass">Stratified training subset size per class, 0 for all.</param>
-    /// <param name="Schedule">Learning-rate schedule name.</param>
-    /// <param name="EarlyStopping">Stop after this many epochs without a better validation accuracy (0: never).</param>
+    /// <param name="Schedule">Learning-rate schedule name: constant, step, cosine, or plateau (ReduceLROnPlateau).</param>
+    /// <param name="Callbacks">Checkpoint, early-stopping, plateau and CSV-log settings.</param>
     /// <param name="Augmentation">Random training-image transforms.</param>
     /// <param name="L2">Keras l2(λ) for every Conv2D and Dense kernel without its own kernel_regularizer (0 = off).</param>
     /// <param name="ClassWeight">"none" or "balanced" (Keras class_weight from scikit-learn's balanced formula, training loss only).</param>
     /// <param name="Resume">Continue the interrupted run in <paramref name="Output"/> from its last.safetensors.</param>
+    /// <param name="CacheDir">Decoded-dataset cache folder, or null for the default (NATIVECNN_CACHE_DIR, XDG_CACHE_HOME/nativecnn, ~/.cache/nativecnn).</param>
     public sealed record TrainArguments(string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double? LearningRate,
         double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass,
-        string Schedule = "constant", int EarlyStopping = 0, AugmentationOptions? Augmentation = null, double L2 = 0, string ClassWeight = "none",
-        bool Resume = false);
+        string Schedule = "constant", CallbackSettings? Callbacks = null, AugmentationOptions? Augmentation = null, double L2 = 0, string ClassWeight = "none",
+        bool Resume = false, string? CacheDir = null);
 
     /// <summary>Tests only: stop with an <see cref="OperationCanceledException"/> right after this epoch's files are written, as a killed run would.</summary>
     internal static int? InterruptAfterEpochForTests { get; set; }
@@ -60,9 +61,9 @@ public static class TrainCommand
         var device = new Option<string>("--device") { Description = "Compute device: " + DeviceFactory.Help, DefaultValueFactory = _ => "cpu" };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<model>-<time>)" };
         var perClass = new Option<int>("--samples-per-class") { Description = "Train on a seeded stratified subset of this many images per class (0 = all)", DefaultValueFactory = _ => 0 };
-        var schedule = new Option<string>("--lr-schedule") { Description = "constant, step (x0.1 every third of the epochs), cosine, or plateau (x0.5 after 3 epochs without a lower validation loss)", DefaultValueFactory = _ => "constant" };
+        var schedule = new Option<string>("--lr-schedule") { Description = "constant, step (x0.1 every third of the epochs), cosine, or plateau (Keras ReduceLROnPlateau: by default x0.5 after 3 epochs without a lower validation loss; see --plateau-*)", DefaultValueFactory = _ => "constant" };
         schedule.AcceptOnlyFromAmong("constant", "step", "cosine", "plateau");
-        var earlyStopping = new Option<int>("--early-stopping") { Description = "Stop after this many epochs without a better validation accuracy (0 = never)", DefaultValueFactory = _ => 0 };
+        var callbacks = new CallbackOptions();
         var rotation = new Option<double>("--rotation") { Description = "Augmentation: random rotation range, degrees (Keras rotation_range)" };
         var shift = new Option<double>("--shift") { Description = "Augmentation: random width and height shift, fraction of the size" };
         var zoom = new Option<double>("--zoom") { Description = "Augmentation: random zoom range, fraction (Keras zoom_range)" };
@@ -72,19 +73,21 @@ public static class TrainCommand
         var classWeight = new Option<string>("--class-weight") { Description = "none, or balanced: weight each class's training loss by n_samples / (n_classes · count), computed on the training images (Keras class_weight)", DefaultValueFactory = _ => "none" };
         classWeight.AcceptOnlyFromAmong(LossSettings.ClassWeightModes);
         var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in --out from its last finished epoch (give the run's original options)" };
+        var cacheDir = CacheDirOption.Create();
         var command = new Command("train", "Train a model and keep the best checkpoint")
         {
             model, data, epochs, batchSize, optimizer, lr, momentum, nesterov, seed, device, output, perClass,
-            schedule, earlyStopping, rotation, shift, zoom, shear, flip, l2, classWeight, resume,
+            schedule, rotation, shift, zoom, shear, flip, l2, classWeight, resume, cacheDir,
         };
+        foreach (var option in callbacks.All) command.Add(option);
         command.SetAction(r => ErrorHandling.Run(() => Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs),
             r.GetValue(batchSize), r.GetValue(optimizer)!, r.GetValue(lr), r.GetValue(momentum), r.GetValue(nesterov), r.GetValue(seed),
-            r.GetValue(device)!, r.GetValue(output), r.GetValue(perClass), r.GetValue(schedule)!, r.GetValue(earlyStopping),
+            r.GetValue(device)!, r.GetValue(output), r.GetValue(perClass), r.GetValue(schedule)!, callbacks.Read(r),
             new AugmentationOptions
             {
                 RotationRange = r.GetValue(rotation), WidthShiftRange = r.GetValue(shift), HeightShiftRange = r.GetValue(shift),
                 ZoomRange = r.GetValue(zoom), ShearRange = r.GetValue(shear), HorizontalFlip = r.GetValue(flip),
-            }, r.GetValue(l2), r.GetValue(classWeight)!, r.GetValue(resume)))));
+            }, r.GetValue(l2), r.GetValue(classWeight)!, r.GetValue(resume), r.GetValue(cacheDir)))));
         return command;
     }
 
@@ -93,80 +96,70 @@ public static class TrainCommand
     public static int Run(TrainArguments a)
     {
         if (a.Epochs <= 0) throw new CliException($"--epochs must be positive, got {a.Epochs}");
+        if (a.BatchSize <= 0) throw new CliException($"--batch-size must be positive, got {a.BatchSize}");
         if (a.Resume && a.Output is null) throw new CliException("--resume needs --out: the folder of the run to continue");
         LossSettings.Validate(a.L2, a.ClassWeight);
+        var settings = a.Callbacks ?? new CallbackSettings();
         var total = Stopwatch.StartNew();
         var spec = ModelLocator.Load(a.Model);
-        using var dev = DeviceFactory.Create(a.Device);
-        string dataPath = DataLocator.Resolve(a.Data);
-        var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info);
-        var train = a.SamplesPerClass > 0 ? data.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : data.Train;
-        var run = new RunFolder(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"), a.Resume);
-
-        using var model = Sequential.Build(spec, dev, seed: a.Seed);
-        var loss = LossSettings.Apply(model, train, a.L2, a.ClassWeight);
+        string runPath = Path.GetFullPath(a.Output ?? Path.Combine("runs", $"{spec.Name}-{DateTime.Now:yyyyMMdd-HHmmss}"));
         using Optimizer optimizer = a.Optimizer == "sgd"
             ? new Sgd(a.LearningRate ?? 1e-2, a.Momentum, a.Nesterov)
             : new Adam(a.LearningRate ?? 1e-3);
-        var schedule = LearningRateSchedule.Create(a.Schedule, optimizer.LearningRate, a.Epochs);
-        using var trainer = new TrainingLoop(model, optimizer, train, data.Validation,
-            new TrainingOptions(a.BatchSize, a.Seed, a.Augmentation, loss.ClassWeight));
+        // Built before the data is read, so a bad callback setting fails at once.
+        var checkpoint = settings.Checkpoint(Path.Combine(runPath, RunFolder.ModelFile));
+        List<Callback> callbacks = [.. settings.Create(checkpoint, a.Schedule, optimizer.LearningRate, a.Epochs)];
+        using var dev = DeviceFactory.Create(a.Device);
+        string dataPath = DataLocator.Resolve(a.Data);
+        var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info, cacheDirectory: a.CacheDir);
+        var train = a.SamplesPerClass > 0 ? data.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : data.Train;
+        var run = new RunFolder(runPath, a.Resume);
 
+        using var model = Sequential.Build(spec, dev, seed: a.Seed);
+        var loss = LossSettings.Apply(model, train, a.L2, a.ClassWeight);
+        string callbackRecipe = settings.Describe(a.Schedule);
         string recipe = $"{optimizer.Name} lr {optimizer.LearningRate} ({a.Schedule}), batch {a.BatchSize}, {a.Epochs} epochs"
-            + (a.EarlyStopping > 0 ? $" (early stopping after {a.EarlyStopping})" : "")
+            + (settings.EarlyStopping > 0 ? $" (early stopping after {settings.EarlyStopping})" : "")
             + (a.Augmentation is { IsIdentity: false } aug ? $", augmentation rotation {aug.RotationRange} shift {aug.WidthShiftRange} zoom {aug.ZoomRange} shear {aug.ShearRange} flip {aug.HorizontalFlip}" : "")
             + (loss.Describe() is { } extra ? ", " + extra : "")
+            + (callbackRecipe.Length > 0 ? ", " + callbackRecipe : "")
             + $", seed {a.Seed}";
         ErrorHandling.Info($"training {spec.Name} ({model.TotalParameterCount:N0} parameters) on {dev.Name}: {train.Count:N0} images, {recipe}; run folder {run.Path}");
         string runKey = $"{spec.Name} on {dataPath} ({train.Count} images): {recipe}"
             + (a.Optimizer == "sgd" ? $", momentum {a.Momentum} nesterov {a.Nesterov}" : "");
-        var history = a.Resume ? Resumption.Restore(run, model, optimizer, schedule, runKey) : [];
-        // The best epoch is the first with the highest validation accuracy, as the loop below keeps it.
-        EpochStats? best = history.MaxBy(h => h.ValidationAccuracy);
-        bool Stopped(int epoch) => a.EarlyStopping > 0 && best is not null && epoch - best.Epoch >= a.EarlyStopping;
-        int firstEpoch = history.Count + 1;
-        if (a.Resume)
-            ErrorHandling.Info($"resuming after epoch {history.Count} (best so far: epoch {best?.Epoch}, {data.ValidationName} {best?.ValidationAccuracy:P2})");
-        var clock = new RunClock(a.Epochs, Math.Min(firstEpoch, a.Epochs));
-        for (int epoch = firstEpoch; epoch <= a.Epochs && !Stopped(epoch - 1); epoch++)
-        {
-            optimizer.LearningRate = schedule.RateFor(epoch, optimizer.LearningRate);
-            int e = epoch;
-            var stats = ConsoleProgress.Run(epoch, clock, trainer.BatchesPerEpoch, onBatch => trainer.RunEpoch(e, onBatch));
-            history.Add(stats);
-            run.AppendMetrics(stats);
-            schedule.Observe(stats.ValidationLoss);
-            bool improved = best == null || stats.ValidationAccuracy > best.ValidationAccuracy;
-            string state = Resumption.State(epoch, runKey, new Dictionary<string, object?>
-            {
-                ["seed"] = a.Seed, ["batch_size"] = a.BatchSize, ["data"] = dataPath, ["validation_accuracy"] = stats.ValidationAccuracy,
-                ["l2"] = a.L2, ["kernel_l2"] = loss.KernelL2, ["class_weight"] = a.ClassWeight, ["class_weights"] = loss.ClassWeightByName,
-            });
-            // Best first, then last: a crash between the two only makes --resume run this epoch again.
-            if (improved)
-            {
-                best = stats;
-                Checkpoint.Save(run.CheckpointPath, model, optimizer, state);
-                run.CopyBestToLast();
-            }
-            else
-            {
-                Checkpoint.Save(run.LastCheckpointPath, model, optimizer, state);
-            }
-            ErrorHandling.Info($"epoch {epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
-                + $"{data.ValidationName} loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
-                + $"{stats.ImagesPerSecond:0} img/s  lr {stats.LearningRate:G3}{(improved ? "  * saved" : "")}");
-            if (InterruptAfterEpochForTests == epoch)
-                throw new OperationCanceledException($"interrupted after epoch {epoch}");
-            if (Stopped(epoch))
-                ErrorHandling.Info($"early stopping: no better {data.ValidationName} accuracy for {a.EarlyStopping} epochs");
-        }
 
-        // Report the test part with the checkpoint chosen on validation, exactly as evaluate would load it.
+        var progress = new ConsoleProgress(
+            stats => $"epoch {stats.Epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
+                + $"{data.ValidationName} loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
+                + $"{stats.ImagesPerSecond:0} img/s  lr {stats.LearningRate:G3}{(checkpoint.SavedThisEpoch ? "  * saved" : "")}",
+            fit => $"resuming after epoch {fit.InitialEpoch} (model.safetensors: epoch {checkpoint.SavedEpoch}, "
+                + $"{data.ValidationName} accuracy {fit.History.ElementAtOrDefault(checkpoint.SavedEpoch - 1)?.ValidationAccuracy:P2})");
+        using var interrupt = new CancellationTokenSource();
+        callbacks.Add(progress);
+        if (InterruptAfterEpochForTests is int last) callbacks.Add(new CancelAfterEpoch(last, interrupt));
+        callbacks.Add(new BackupAndRestore(run, runKey));
+        var options = new FitOptions
+        {
+            Epochs = a.Epochs, BatchSize = a.BatchSize, Seed = a.Seed, Optimizer = optimizer, Augmentation = a.Augmentation,
+            ClassWeight = loss.ClassWeight, Cancellation = interrupt.Token,
+            RunInfo = new Dictionary<string, object?>
+            {
+                ["seed"] = a.Seed, ["batch_size"] = a.BatchSize, ["data"] = dataPath,
+                ["l2"] = a.L2, ["kernel_l2"] = loss.KernelL2, ["class_weight"] = a.ClassWeight, ["class_weights"] = loss.ClassWeightByName,
+            },
+        };
+        var fit = progress.Run(() => model.Fit(train, data.Validation, options, callbacks));
+        var history = fit.Epochs;
+        if (fit.StoppedEarly)
+            ErrorHandling.Info($"early stopping: no better {Display(settings.EarlyStoppingMonitor, data.ValidationName)} for {settings.EarlyStopping} epochs");
+
+        if (checkpoint.SavedEpoch == 0)
+            throw new CliException($"no epoch improved {checkpoint.Monitor} (is it NaN?), so {run.CheckpointPath} was not written");
+        // Report the test part with the model file the run kept, exactly as evaluate would load it.
         using var loaded = Checkpoint.Load(run.CheckpointPath, dev);
-        using var evaluator = new Evaluator(loaded.Model);
-        var test = EvaluationReport.From(evaluator.Evaluate(data.Test), data.TestName, run.CheckpointPath);
-        ErrorHandling.Info($"best epoch {best!.Epoch} ({data.ValidationName} {best.ValidationAccuracy:P2}); {data.TestName} accuracy {test.Accuracy:P2}, "
+        var test = EvaluationReport.From(loaded.Model.Evaluate(data.Test), data.TestName, run.CheckpointPath);
+        var best = history[checkpoint.SavedEpoch - 1];
+        ErrorHandling.Info($"best epoch {best.Epoch} ({data.ValidationName} {best.ValidationAccuracy:P2}); {data.TestName} accuracy {test.Accuracy:P2}, "
             + $"balanced {test.BalancedAccuracy:P2}, macro-F1 {test.MacroF1:0.0000}");
         run.WriteReport(new
         {
@@ -180,6 +173,7 @@ public static class TrainCommand
             optimizer = optimizer.Name,
             learning_rate = a.LearningRate ?? history[0].LearningRate,
             lr_schedule = a.Schedule,
+            callbacks = settings,
             augmentation = a.Augmentation is { IsIdentity: false } ? a.Augmentation : null,
             l2 = a.L2,
             kernel_l2 = loss.KernelL2,
@@ -197,13 +191,26 @@ public static class TrainCommand
             seconds_per_epoch = history.Average(h => h.Seconds),
             train_images_per_second = history.Average(h => h.ImagesPerSecond),
             // A resumed run adds the finished epochs' time from before the interruption.
-            total_seconds = total.Elapsed.TotalSeconds + history.Take(firstEpoch - 1).Sum(h => h.Seconds),
-            resumed_after_epoch = a.Resume ? firstEpoch - 1 : (int?)null,
+            total_seconds = total.Elapsed.TotalSeconds + history.Take(fit.InitialEpoch).Sum(h => h.Seconds),
+            resumed_after_epoch = a.Resume ? fit.InitialEpoch : (int?)null,
             history,
         });
         RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(), recipe,
-            data.ValidationName.ToUpperInvariant()), history, best.Epoch, test);
-        ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}, report.md and its two PNG images");
+            data.ValidationName), history, best.Epoch, test);
+        ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}, report.md and its two charts (PNG and SVG)");
         return 0;
+    }
+
+    // "val_accuracy" of FER-2013 reads "public-test accuracy"; training metrics keep their log names.
+    private static string Display(string metric, string validationName) =>
+        metric.StartsWith("val_", StringComparison.Ordinal) ? $"{validationName} {metric[4..].Replace('_', ' ')}" : metric;
+
+    /// <summary>Tests only: cancels the run once epoch <paramref name="epoch"/>'s files are written, as a killed run would stop.</summary>
+    private sealed class CancelAfterEpoch(int epoch, CancellationTokenSource source) : Callback
+    {
+        public override void OnEpochEnd(EpochStats logs)
+        {
+            if (logs.Epoch == epoch) source.Cancel();
+        }
     }
 }

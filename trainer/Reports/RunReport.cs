@@ -6,9 +6,10 @@ using NativeCnn.Trainer.Training;
 namespace NativeCnn.Trainer.Reports;
 
 /// <summary>
-/// What a person looks at after a run: training_curves.png (loss and accuracy per epoch, train
-/// and validation), confusion_matrix.png (the final evaluation) and report.md tying them
-/// together with the settings, the per-epoch numbers and the per-class scores.
+/// What a person looks at after a run: training_curves.png (loss, accuracy and learning rate per
+/// epoch, train and validation, best epoch marked), confusion_matrix.png (the final evaluation),
+/// each also as .svg, and report.md tying them together with the settings, the per-epoch numbers
+/// and the per-class scores. Charts are drawn with ScottPlot in an embedded font (<see cref="ChartFont"/>).
 /// </summary>
 public static class RunReport
 {
@@ -24,21 +25,12 @@ public static class RunReport
     /// <param name="ValidationName">What the validation curve is measured on (e.g. PublicTest).</param>
     public sealed record Settings(string Model, string Data, string Device, string Machine, string Recipe, string ValidationName);
 
-    /// <summary>Writes the two images and the Markdown report into <paramref name="folder"/>.</summary>
+    /// <summary>Writes the two charts (PNG and SVG) and the Markdown report into <paramref name="folder"/>.</summary>
     public static void Write(string folder, Settings settings, IReadOnlyList<EpochStats> history, int bestEpoch, EvaluationReport final)
     {
-        var curves = new Canvas(1280, 440);
-        LineChart.Draw(curves, 0, 0, 640, 440, "LOSS", [
-            new ChartSeries("TRAIN", history.Select(h => h.TrainLoss).ToList(), Rgb.Blue),
-            new ChartSeries(settings.ValidationName, history.Select(h => h.ValidationLoss).ToList(), Rgb.Orange)], percent: false);
-        LineChart.Draw(curves, 640, 0, 640, 440, "ACCURACY", [
-            new ChartSeries("TRAIN", history.Select(h => h.TrainAccuracy).ToList(), Rgb.Blue),
-            new ChartSeries(settings.ValidationName, history.Select(h => h.ValidationAccuracy).ToList(), Rgb.Orange)], percent: true);
-        curves.SavePng(Path.Combine(folder, CurvesFile));
-
-        ConfusionMatrixChart.Render(final.ConfusionMatrix, final.PerClass.Select(c => c.Class).ToList(),
-            $"{final.Split.ToUpperInvariant()}: ACCURACY {final.Accuracy * 100:0.00}%").SavePng(Path.Combine(folder, ConfusionFile));
-
+        TrainingCurvesChart.Save(Path.Combine(folder, CurvesFile), history, bestEpoch, settings.ValidationName);
+        ConfusionMatrixChart.Save(Path.Combine(folder, ConfusionFile), final.ConfusionMatrix, final.PerClass.Select(c => c.Class).ToList(),
+            string.Create(CultureInfo.InvariantCulture, $"{final.Split}: accuracy {final.Accuracy * 100:0.00} %"));
         AtomicFile.WriteAllText(Path.Combine(folder, MarkdownFile), Markdown(settings, history, bestEpoch, final));
     }
 
