@@ -16,7 +16,7 @@ public static class PredictCommand
         var inputs = new Argument<string[]>("images") { Description = "Image files (.jpg, .png) or folders of them", Arity = ArgumentArity.ZeroOrMore };
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per image: file, predictions [{class, probability}]" };
-        var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "Compute device: " + DeviceFactory.Help, DefaultValueFactory = _ => "cpu" };
         var faces = new FaceOptions();
         var command = new Command("predict", "Classify face images with a trained checkpoint") { checkpoint, inputs, top, json, device };
         foreach (var option in faces.All) command.Add(option);
