@@ -28,7 +28,7 @@ public sealed unsafe partial class GpuDevice : Device
     private readonly GpuBuffer?[] _scratch = new GpuBuffer?[(int)Scratch.Count];
     private bool _disposed;
 
-    private enum Scratch { LossRows, LossHits, LossTotal, SumPartials, Count }
+    private enum Scratch { LossRows, LossHits, LossTotal, SumPartials, GemmPartials, ChannelPartials, ChannelCoefficients, Count }
 
     private GpuDevice(Context context, Accelerator accelerator, string name)
     {
@@ -37,15 +37,13 @@ public sealed unsafe partial class GpuDevice : Device
         Name = name;
         ReduceGroupSize = FloorPowerOfTwo(Math.Min(GroupReduce.MaxGroupSize, accelerator.MaxNumThreadsPerGroup));
         IsCpuAccelerator = accelerator is CPUAccelerator;
-        // A square GEMM thread block: 16 x 16 on GPUs; on ILGPU's CPU accelerator the largest square its groups hold.
-        GemmThreads = accelerator.MaxNumThreadsPerGroup >= 256 ? 16 : (int)Math.Sqrt(FloorPowerOfTwo(accelerator.MaxNumThreadsPerGroup));
         // Grid-stride launches: enough groups to fill every multiprocessor several times over on a GPU; on the CPU
         // accelerator, whose groups are costly to start, one per multiprocessor (one per core).
         MaxStrideGroups = IsCpuAccelerator ? accelerator.NumMultiprocessors : accelerator.NumMultiprocessors * 32;
     }
 
     /// <summary>ILGPU's CPU accelerator runs small groups on CPU threads, so every group and barrier costs far more than
-    /// on a GPU; <see cref="Ops.GemmGpu"/> picks a larger register tile and deeper shared-memory stages there.</summary>
+    /// on a GPU; <see cref="Ops.GemmPlanner"/> picks a tile for its 4-thread groups with deep shared-memory stages there.</summary>
     internal bool IsCpuAccelerator { get; }
 
     private int MaxStrideGroups { get; }
@@ -101,6 +99,18 @@ public sealed unsafe partial class GpuDevice : Device
         }
     }
 
+    /// <summary>
+    /// ILGPU's CPU accelerator simulating one multiprocessor with work-groups of <paramref name="threadsPerWarp"/> x
+    /// <paramref name="warpsPerGroup"/> threads: slow, but it runs the GPU's tile shapes (256-thread groups), which
+    /// ilgpu-cpu's 4-thread groups cannot hold, so tests check every GEMM variant without a GPU.
+    /// </summary>
+    internal static GpuDevice OpenCpuSimulator(int threadsPerWarp, int warpsPerGroup)
+    {
+        Context context = GpuRuntime.CreateContext(GpuKind.IlgpuCpu, new CPUDevice(threadsPerWarp, warpsPerGroup, numMultiprocessors: 1));
+        return new GpuDevice(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel),
+            $"ilgpu-cpu simulating {threadsPerWarp * warpsPerGroup}-thread groups");
+    }
+
     private static string CudaMissing() => CudaAPI.CurrentAPI.IsSupported
         ? "the CUDA driver reports no device"
         : "no CUDA driver: libcuda.so.1 (the NVIDIA driver) was not found or did not initialise";
@@ -124,9 +134,6 @@ public sealed unsafe partial class GpuDevice : Device
     /// <summary>Threads per work-group of the per-channel and whole-tensor reductions: a power of two, at most
     /// <see cref="GroupReduce.MaxGroupSize"/>.</summary>
     internal int ReduceGroupSize { get; }
-
-    /// <summary>Threads along each side of the GEMM's square thread block.</summary>
-    internal int GemmThreads { get; }
 
     private static int FloorPowerOfTwo(int n) => n <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)n));
 
@@ -181,6 +188,9 @@ public sealed unsafe partial class GpuDevice : Device
         }
         return buffer;
     }
+
+    /// <summary>Grow-only scratch memory in slot <paramref name="slot"/> as <paramref name="count"/> elements of T.</summary>
+    private ArrayView<T> ScratchView<T>(Scratch slot, long count) where T : unmanaged => ScratchBuffer(slot, count * Interop.SizeOf<T>()).View<T>(count);
 
     /// <inheritdoc/>
     protected override DeviceBuffer AllocateBuffer(long bytes)
