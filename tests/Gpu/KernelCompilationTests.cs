@@ -43,7 +43,6 @@ public class KernelCompilationTests
             || m.GetParameters().Any(p => p.ParameterType.IsGenericType && p.ParameterType.GetGenericTypeDefinition() == typeof(ArrayView<>)));
 
     private static readonly MethodInfo GemmMultiply = typeof(GemmGpu).GetMethod(nameof(GemmGpu.Multiply))!;
-    private static readonly MethodInfo GemmReduce = typeof(GemmGpu).GetMethod(nameof(GemmGpu.Reduce))!;
 
     private static string Name(Type t) => t.IsGenericType ? t.Name[..t.Name.IndexOf('`')] + "<" + string.Join(", ", t.GetGenericArguments().Select(Name)) + ">" : t.Name;
 
@@ -53,20 +52,13 @@ public class KernelCompilationTests
     {
         if (!method.IsGenericMethodDefinition) { yield return method; yield break; }
         if (method.GetGenericArguments().Length == 1) { yield return method.MakeGenericMethod(real); yield break; }
-        var dense = Of(typeof(DenseOutput<>), real);
-        if (method == GemmReduce)
-        {
-            // The split-K reduction writes through the writers of the products that may be split: MatMul's and dKernel's.
-            yield return method.MakeGenericMethod(real, dense);
-            yield break;
-        }
         foreach (var (tile, a, b, c) in GemmInstances(real))
             yield return method.MakeGenericMethod(real, tile, a, b, c);
     }
 
     /// <summary>The GEMM as the devices instantiate it: every tile shape the planner may pick for this element type on
     /// dense quads; with the default tile, every dense reader of MatMul as A and as B; and the three convolution passes
-    /// (the kernel gradient writes its split-K workspace, a dense matrix).</summary>
+    /// (each with the writer it writes C through).</summary>
     private static IEnumerable<(Type Tile, Type A, Type B, Type C)> GemmInstances(Type real)
     {
         var dense = Of(typeof(DenseOutput<>), real);

@@ -28,7 +28,7 @@ public sealed unsafe partial class GpuDevice : Device
     private readonly GpuBuffer?[] _scratch = new GpuBuffer?[(int)Scratch.Count];
     private bool _disposed;
 
-    private enum Scratch { LossRows, LossHits, LossTotal, SumPartials, GemmPartials, ChannelPartials, ChannelCoefficients, Count }
+    private enum Scratch { LossRows, LossHits, LossTotal, SumPartials, GemmPartials, GemmTileCounters, ChannelPartials, ChannelCoefficients, ChannelCounters, Count }
 
     private GpuDevice(Context context, Accelerator accelerator, string name)
     {
@@ -191,6 +191,20 @@ public sealed unsafe partial class GpuDevice : Device
 
     /// <summary>Grow-only scratch memory in slot <paramref name="slot"/> as <paramref name="count"/> elements of T.</summary>
     private ArrayView<T> ScratchView<T>(Scratch slot, long count) where T : unmanaged => ScratchBuffer(slot, count * Interop.SizeOf<T>()).View<T>(count);
+
+    /// <summary><paramref name="count"/> Int32 counters of <see cref="LastArrival"/> in <paramref name="slot"/>: zeroed when
+    /// the buffer is (re)allocated, and left at zero by every launch that uses them.</summary>
+    private ArrayView<int> ZeroedScratchView(Scratch slot, long count)
+    {
+        GpuBuffer? before = _scratch[(int)slot];
+        var view = ScratchView<int>(slot, count);
+        if (_scratch[(int)slot] != before)
+        {
+            var all = _scratch[(int)slot]!.View<int>(_scratch[(int)slot]!.Bytes / sizeof(int));
+            Launch(Kernels<Ops.MemoryGpu.Kernels<int>>().Fill)(Stride(all.Length), all, 0, (int)all.Length);
+        }
+        return view;
+    }
 
     /// <inheritdoc/>
     protected override DeviceBuffer AllocateBuffer(long bytes)

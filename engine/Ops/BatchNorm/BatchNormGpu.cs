@@ -6,15 +6,16 @@ using NativeCnn.Engine.Devices.Gpu;
 namespace NativeCnn.Engine.Ops;
 
 /// <summary>
-/// Batch normalisation as ILGPU kernels (equations: <see cref="BatchNormReference"/>), each pass over x once, with the
+/// Batch normalisation as ILGPU kernels (equations: <see cref="BatchNormReference"/>), two launches per pass, with the
 /// whole device busy however few the channels:
 /// <list type="number">
-/// <item>partials: work-groups over slices of every channel (<see cref="ChannelSlices"/>) reduce their values with
-/// compensated per-thread sums and a shared-memory tree;</item>
-/// <item>finalize: one thread per channel adds its slices' partials in order and turns them into the per-channel
-/// coefficients (and, in training, the batch statistics and moving averages);</item>
+/// <item>sums: work-groups over slices of every channel (<see cref="ChannelSlices"/>) reduce their values with
+/// compensated per-thread sums and a shared-memory tree; the last group of a channel to finish
+/// (<see cref="LastArrival"/>) adds the slices' partials in order and turns them into the per-channel coefficients (and,
+/// in training, the batch statistics and moving averages);</item>
 /// <item>apply: a grid-stride loop over every element.</item>
 /// </list>
+/// Inference has no sums: a thread per channel computes the coefficients from the moving statistics.
 /// Training reads x twice (statistics, then y) where the two-pass reference reads it three times: the statistics are
 /// sums of d = x - K and d² with the shift K = the channel's first value (Chan, Golub and LeVeque 1983, "shifted
 /// data"), so σ² = (Σd² - (Σd)²/M)/M cancels only as much as K is far from μ, a few standard deviations at worst.
@@ -25,48 +26,45 @@ internal static class BatchNormGpu
     /// <summary>The scalars of one call: momentum, ε, M = N·S in the element type, and whether a ReLU is fused.</summary>
     internal readonly record struct Scalars<T>(T Momentum, T Epsilon, T Count, int Relu) where T : unmanaged;
 
-    /// <summary>Training, pass 1: partials[2g] = Σ d and partials[2g + 1] = Σ d², d = x - K, over slice g.</summary>
-    public static void StatisticsPartials<T>(ArrayView<T> x, ArrayView<T> partials, ChannelSlices slices) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Training, pass 1: each work-group sums d = x - K and d² over one slice of a channel into partials[2g] and
+    /// partials[2g + 1]; the channel's last group to finish turns them into μ, σ², r, the moving averages and the
+    /// coefficients of y = x·scale + shift (coefficients[2c], coefficients[2c + 1]).</summary>
+    public static void Statistics<T>(ArrayView<T> x, ArrayView<T> partials, ArrayView<int> counters, ArrayView<T> gamma, ArrayView<T> beta,
+        ArrayView<T> movingMean, ArrayView<T> movingVariance, ArrayView<T> batchMean, ArrayView<T> batchInvStd, ArrayView<T> coefficients,
+        ChannelSlices slices, Scalars<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scratch = SharedMemory.Allocate<T>(GroupReduce.MaxGroupSize);
-        var (channel, _, first, end) = ChannelReduce.Slice(slices);
-        T shift = x[slices.Index(0, channel)];
+        var flag = SharedMemory.Allocate<int>(1);
+        var (c, _, first, end) = ChannelReduce.Slice(slices);
+        T shift = x[slices.Index(0, c)];
         var sum = default(CompensatedSum<T>);
         var squares = default(CompensatedSum<T>);
         for (int t = first + Group.IdxX; t < end; t += Group.DimX)
         {
-            T d = x[slices.Index(t, channel)] - shift;
+            T d = x[slices.Index(t, c)] - shift;
             sum.Add(d);
             squares.Add(d * d);
         }
-        T totalSum = GroupReduce.Sum(scratch, sum.Value);
-        T totalSquares = GroupReduce.Sum(scratch, squares.Value);
-        if (Group.IdxX != 0) return;
-        partials[2 * Grid.IdxX] = totalSum;
-        partials[2 * Grid.IdxX + 1] = totalSquares;
-    }
-
-    /// <summary>Training, pass 2 (a thread per channel): μ, σ², r, the moving averages, and the coefficients of
-    /// y = x·scale + shift (coefficients[2c], coefficients[2c + 1]).</summary>
-    public static void StatisticsFinalize<T>(ArrayView<T> x, ArrayView<T> partials, ArrayView<T> gamma, ArrayView<T> beta, ArrayView<T> movingMean,
-        ArrayView<T> movingVariance, ArrayView<T> batchMean, ArrayView<T> batchInvStd, ArrayView<T> coefficients, ChannelSlices slices, Scalars<T> s)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int c = GridStride.First; c < slices.C; c += GridStride.Step)
+        T groupSum = GroupReduce.Sum(scratch, sum.Value);
+        T groupSquares = GroupReduce.Sum(scratch, squares.Value);
+        if (Group.IsFirstThread)
         {
-            T sum = ChannelReduce.Total(partials, slices, c, 2, 0), squares = ChannelReduce.Total(partials, slices, c, 2, 1);
-            T meanShift = sum / s.Count;
-            T variance = T.Max(T.Zero, (squares - sum * meanShift) / s.Count);
-            T mean = x[slices.Index(0, c)] + meanShift;
-            T invStd = T.One / T.Sqrt(variance + s.Epsilon);
-            batchMean[c] = mean;
-            batchInvStd[c] = invStd;
-            movingMean[c] = s.Momentum * movingMean[c] + (T.One - s.Momentum) * mean;
-            movingVariance[c] = s.Momentum * movingVariance[c] + (T.One - s.Momentum) * variance;
-            T scale = gamma[c] * invStd;
-            coefficients[2 * c] = scale;
-            coefficients[2 * c + 1] = beta[c] - mean * scale;
+            partials[2 * Grid.IdxX] = groupSum;
+            partials[2 * Grid.IdxX + 1] = groupSquares;
         }
+        if (!LastArrival.Arrive(counters, c, slices.Slices, flag) || !Group.IsFirstThread) return;
+        T total = ChannelReduce.Total(partials, slices, c, 2, 0), totalSquares = ChannelReduce.Total(partials, slices, c, 2, 1);
+        T meanShift = total / s.Count;
+        T variance = T.Max(T.Zero, (totalSquares - total * meanShift) / s.Count);
+        T mean = shift + meanShift;
+        T invStd = T.One / T.Sqrt(variance + s.Epsilon);
+        batchMean[c] = mean;
+        batchInvStd[c] = invStd;
+        movingMean[c] = s.Momentum * movingMean[c] + (T.One - s.Momentum) * mean;
+        movingVariance[c] = s.Momentum * movingVariance[c] + (T.One - s.Momentum) * variance;
+        T scale = gamma[c] * invStd;
+        coefficients[2 * c] = scale;
+        coefficients[2 * c + 1] = beta[c] - mean * scale;
     }
 
     /// <summary>Inference, pass 1 (a thread per channel): the coefficients of y = x·scale + shift from the moving
@@ -96,47 +94,43 @@ internal static class BatchNormGpu
         }
     }
 
-    /// <summary>Backward, pass 1: partials[2g] = Σ g and partials[2g + 1] = Σ g·(x - μ) over slice g, with
-    /// g = dy·[y &gt; 0] when a ReLU is fused.</summary>
-    public static void BackwardPartials<T>(ArrayView<T> x, ArrayView<T> dy, ArrayView<T> reluOutput, ArrayView<T> batchMean, ArrayView<T> partials,
+    /// <summary>Backward, pass 1: each work-group sums g and g·(x - μ) over one slice of a channel (g = dy·[y &gt; 0] when
+    /// a ReLU is fused); the channel's last group to finish writes dβ = Σ g, dγ = r·Σ g·(x - μ) and the coefficients a, b,
+    /// d of dx = a·g + b·(x - μ) + d (coefficients[3c..3c + 2]).</summary>
+    public static void BackwardSums<T>(ArrayView<T> x, ArrayView<T> dy, ArrayView<T> reluOutput, ArrayView<T> batchMean, ArrayView<T> partials,
+        ArrayView<int> counters, ArrayView<T> gamma, ArrayView<T> batchInvStd, ArrayView<T> dGamma, ArrayView<T> dBeta, ArrayView<T> coefficients,
         ChannelSlices slices, Scalars<T> s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scratch = SharedMemory.Allocate<T>(GroupReduce.MaxGroupSize);
-        var (channel, _, first, end) = ChannelReduce.Slice(slices);
-        T mean = batchMean[channel];
+        var flag = SharedMemory.Allocate<int>(1);
+        var (c, _, first, end) = ChannelReduce.Slice(slices);
+        T mean = batchMean[c];
         var sumDy = default(CompensatedSum<T>);
         var sumDyX = default(CompensatedSum<T>);
         for (int t = first + Group.IdxX; t < end; t += Group.DimX)
         {
-            int at = slices.Index(t, channel);
+            int at = slices.Index(t, c);
             T g = Masked(dy, reluOutput, at, s.Relu);
             sumDy.Add(g);
             sumDyX.Add(g * (x[at] - mean));
         }
-        T totalDy = GroupReduce.Sum(scratch, sumDy.Value);
-        T totalDyX = GroupReduce.Sum(scratch, sumDyX.Value);
-        if (Group.IdxX != 0) return;
-        partials[2 * Grid.IdxX] = totalDy;
-        partials[2 * Grid.IdxX + 1] = totalDyX;
-    }
-
-    /// <summary>Backward, pass 2 (a thread per channel): dβ, dγ, and the coefficients a, b, d of
-    /// dx = a·g + b·(x - μ) + d (coefficients[3c..3c + 2]).</summary>
-    public static void BackwardFinalize<T>(ArrayView<T> partials, ArrayView<T> gamma, ArrayView<T> batchInvStd, ArrayView<T> dGamma, ArrayView<T> dBeta,
-        ArrayView<T> coefficients, ChannelSlices slices, Scalars<T> s) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int c = GridStride.First; c < slices.C; c += GridStride.Step)
+        T groupDy = GroupReduce.Sum(scratch, sumDy.Value);
+        T groupDyX = GroupReduce.Sum(scratch, sumDyX.Value);
+        if (Group.IsFirstThread)
         {
-            T invStd = batchInvStd[c];
-            T sumDy = ChannelReduce.Total(partials, slices, c, 2, 0);
-            T sumDyXhat = ChannelReduce.Total(partials, slices, c, 2, 1) * invStd;
-            dBeta[c] = sumDy;
-            dGamma[c] = sumDyXhat;
-            T a = gamma[c] * invStd;
-            coefficients[3 * c] = a;
-            coefficients[3 * c + 1] = -a * invStd * sumDyXhat / s.Count;
-            coefficients[3 * c + 2] = -a * sumDy / s.Count;
+            partials[2 * Grid.IdxX] = groupDy;
+            partials[2 * Grid.IdxX + 1] = groupDyX;
         }
+        if (!LastArrival.Arrive(counters, c, slices.Slices, flag) || !Group.IsFirstThread) return;
+        T invStd = batchInvStd[c];
+        T totalDy = ChannelReduce.Total(partials, slices, c, 2, 0);
+        T totalDyXhat = ChannelReduce.Total(partials, slices, c, 2, 1) * invStd;
+        dBeta[c] = totalDy;
+        dGamma[c] = totalDyXhat;
+        T a = gamma[c] * invStd;
+        coefficients[3 * c] = a;
+        coefficients[3 * c + 1] = -a * invStd * totalDyXhat / s.Count;
+        coefficients[3 * c + 2] = -a * totalDy / s.Count;
     }
 
     /// <summary>Backward, last pass: dx = a·g + b·(x - μ) + d for every element; with a fused ReLU, dy is overwritten by
@@ -160,31 +154,25 @@ internal static class BatchNormGpu
     /// <summary>The batch-normalisation kernels for element type T.</summary>
     internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ChannelSlices> StatisticsPartials { get; init; }
-        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
-            ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>> StatisticsFinalize { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
+            ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>> Statistics { get; init; }
         public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>>
             InferenceCoefficients { get; init; }
         public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>> Apply { get; init; }
-        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>>
-            BackwardPartials { get; init; }
-        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices,
-            Scalars<T>> BackwardFinalize { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>,
+            ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>> BackwardSums { get; init; }
         public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices,
             Scalars<T>> BackwardApply { get; init; }
 
         public static Kernels<T> Load(Accelerator a) => new()
         {
-            StatisticsPartials = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ChannelSlices>(BatchNormGpu.StatisticsPartials),
-            StatisticsFinalize = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
-                ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>>(BatchNormGpu.StatisticsFinalize),
+            Statistics = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>,
+                ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>>(BatchNormGpu.Statistics),
             InferenceCoefficients = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices,
                 Scalars<T>>(BatchNormGpu.InferenceCoefficients),
             Apply = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>>(BatchNormGpu.Apply),
-            BackwardPartials = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices,
-                Scalars<T>>(BatchNormGpu.BackwardPartials),
-            BackwardFinalize = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices,
-                Scalars<T>>(BatchNormGpu.BackwardFinalize),
+            BackwardSums = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>,
+                ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices, Scalars<T>>(BatchNormGpu.BackwardSums),
             BackwardApply = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<T>, ChannelSlices,
                 Scalars<T>>(BatchNormGpu.BackwardApply),
         };

@@ -39,9 +39,9 @@ public sealed partial class GpuDevice
             var partials = Device.ScratchView<T>(Scratch.ChannelPartials, 2L * slices.Groups);
             var coefficients = Device.ScratchView<T>(Scratch.ChannelCoefficients, 3L * slices.C);
             var x = Device.View<T>(X);
-            Device.Launch(k.StatisticsPartials)((slices.Groups, Device.ReduceGroupSize), x, partials, slices);
-            Device.Launch(k.StatisticsFinalize)(Device.Stride(slices.C), x, partials, Device.View<T>(Gamma), Device.View<T>(Beta), Device.View<T>(MovingMean),
-                Device.View<T>(MovingVariance), Device.View<T>(BatchMean), Device.View<T>(BatchInvStd), coefficients, slices, s);
+            var counters = Device.ZeroedScratchView(Scratch.ChannelCounters, slices.C);
+            Device.Launch(k.Statistics)((slices.Groups, Device.ReduceGroupSize), x, partials, counters, Device.View<T>(Gamma), Device.View<T>(Beta),
+                Device.View<T>(MovingMean), Device.View<T>(MovingVariance), Device.View<T>(BatchMean), Device.View<T>(BatchInvStd), coefficients, slices, s);
             Device.Launch(k.Apply)(Device.Stride(X.Length), x, coefficients, Device.View<T>(Y), slices, s);
         }
     }
@@ -74,9 +74,9 @@ public sealed partial class GpuDevice
             var partials = Device.ScratchView<T>(Scratch.ChannelPartials, 2L * slices.Groups);
             var coefficients = Device.ScratchView<T>(Scratch.ChannelCoefficients, 3L * slices.C);
             ILGPU.ArrayView<T> x = Device.View<T>(X), dy = Device.View<T>(Dy), relu = Device.ViewOr<T>(ReluOutput, X), mean = Device.View<T>(BatchMean);
-            Device.Launch(k.BackwardPartials)((slices.Groups, Device.ReduceGroupSize), x, dy, relu, mean, partials, slices, s);
-            Device.Launch(k.BackwardFinalize)(Device.Stride(slices.C), partials, Device.View<T>(Gamma), Device.View<T>(BatchInvStd), Device.View<T>(DGamma),
-                Device.View<T>(DBeta), coefficients, slices, s);
+            var counters = Device.ZeroedScratchView(Scratch.ChannelCounters, slices.C);
+            Device.Launch(k.BackwardSums)((slices.Groups, Device.ReduceGroupSize), x, dy, relu, mean, partials, counters, Device.View<T>(Gamma),
+                Device.View<T>(BatchInvStd), Device.View<T>(DGamma), Device.View<T>(DBeta), coefficients, slices, s);
             if (X.Length > 0) Device.Launch(k.BackwardApply)(Device.Stride(X.Length), x, dy, relu, mean, coefficients, Device.View<T>(Dx), slices, s);
         }
     }

@@ -31,14 +31,16 @@ internal readonly record struct GemmShape(int M, int N, int K, int Splits, int S
 /// two quads of op(A) and two of op(B) from shared memory (vector loads; the lanes of a warp read neighbouring quads,
 /// or the same quad, so no bank conflicts) and does 64 fused multiply-adds.</para>
 /// <para>Work-groups take tiles g, g + groups, ... (a launch may have fewer groups than tiles). With split-K, item
-/// s·tiles + t is tile t over depth range s, written to rows s·M.. of a workspace that <see cref="Reduce{T, TC}"/> then
-/// sums in a fixed order: deterministic, without atomics. Used where C is small and K deep (kernel gradients,
-/// Dense layers), so that enough work-groups fill the device.</para>
+/// s·tiles + t is tile t over depth range s, written to rows s·M.. of a workspace; the last of a tile's splits to
+/// finish adds them in split order (<see cref="LastArrival"/>): one launch, deterministic, no atomics on the data.
+/// Used where C is small and K deep (kernel gradients, Dense layers), so that enough work-groups fill the device.</para>
 /// </remarks>
 internal static class GemmGpu
 {
-    /// <summary>C = op(A)·op(B) through the readers and the writer (split s of a split-K launch adds s·M to its rows).</summary>
-    public static void Multiply<T, TTile, TA, TB, TC>(GemmShape shape, TA a, TB b, TC c)
+    /// <summary>C = op(A)·op(B) through the readers and the writer. With more than one split, each work-group writes its
+    /// tile's partial product to rows s·M.. of <paramref name="partials"/>, and the last of a tile's splits to finish
+    /// (<paramref name="tileCounters"/>, one per tile, zero between launches) adds them in split order through the writer.</summary>
+    public static void Multiply<T, TTile, TA, TB, TC>(GemmShape shape, TA a, TB b, TC c, ArrayView<T> partials, ArrayView<int> tileCounters)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TTile : struct, IGemmTile
         where TA : struct, IMatrixReader<T>
@@ -48,6 +50,7 @@ internal static class GemmGpu
         int bm = GemmTile.Rows<TTile>(), bn = GemmTile.Columns<TTile>(), depth = TTile.Depth;
         var sharedA = SharedMemory.Allocate<T>(GemmTile.SharedA<TTile>());
         var sharedB = SharedMemory.Allocate<T>(GemmTile.SharedB<TTile>());
+        var lastFlag = SharedMemory.Allocate<int>(1);
         int stageA = depth * (bm + GemmTile.Pad), stageB = depth * (bn + GemmTile.Pad);
         // op(B) is staged like op(A), as its transpose: both panels are [index][depth] matrices read depth-major.
         var bt = new Transposed<T, TB>(b);
@@ -109,20 +112,34 @@ internal static class GemmGpu
                 }
                 Group.Barrier();
             }
-            acc.Store(c, row0 + r0, col0 + c0, 4 * TTile.LanesM, 4 * TTile.LanesN, m, n, split * m);
+            int row = row0 + r0, column = col0 + c0, rowStep = 4 * TTile.LanesM, columnStep = 4 * TTile.LanesN;
+            if (shape.Splits == 1)
+            {
+                acc.Store(c, row, column, rowStep, columnStep, m, n, 0);
+                continue;
+            }
+            acc.Store(new DenseOutput<T>(partials, n, T.Zero), row, column, rowStep, columnStep, m, n, split * m);
+            if (LastArrival.Arrive(tileCounters, tile, shape.Splits, lastFlag)) SumSplits(partials, shape, c, row, column, rowStep, columnStep);
         }
     }
 
-    /// <summary>C[i, j] = Σ over s of workspace[s·M + i, j], s in order, through the writer: the second launch of a
-    /// split-K product (a grid-stride loop over C).</summary>
-    public static void Reduce<T, TC>(ArrayView<T> partials, GemmShape shape, TC c) where T : unmanaged, IFloatingPointIeee754<T> where TC : struct, IMatrixWriter<T>
+    /// <summary>The last split of a tile: each thread adds its 8 x 8 elements over the splits, in order, and writes them.</summary>
+    private static void SumSplits<T, TC>(ArrayView<T> partials, GemmShape shape, TC c, int row, int column, int rowStep, int columnStep)
+        where T : unmanaged, IFloatingPointIeee754<T> where TC : struct, IMatrixWriter<T>
     {
-        int n = shape.N, count = shape.M * n, plane = count;
-        for (int i = GridStride.First; i < count; i += GridStride.Step)
+        int m = shape.M, n = shape.N;
+        for (int i = 0; i < GemmTile.PerThread; i++)
         {
-            T sum = partials[i];
-            for (int s = 1; s < shape.Splits; s++) sum += partials[s * plane + i];
-            c.Write(i / n, i % n, sum);
+            int r = row + (i < 4 ? i : rowStep + i - 4);
+            if (r >= m) continue;
+            for (int j = 0; j < GemmTile.PerThread; j++)
+            {
+                int col = column + (j < 4 ? j : columnStep + j - 4);
+                if (col >= n) continue;
+                T sum = partials[r * n + col];
+                for (int s = 1; s < shape.Splits; s++) sum += partials[(s * m + r) * n + col];
+                c.Write(r, col, sum);
+            }
         }
     }
 
@@ -143,17 +160,10 @@ internal static class GemmGpu
         where TB : struct, IMatrixReader<T>
         where TC : struct, IMatrixWriter<T>
     {
-        public required Action<KernelConfig, GemmShape, TA, TB, TC> Run { get; init; }
+        public required Action<KernelConfig, GemmShape, TA, TB, TC, ArrayView<T>, ArrayView<int>> Run { get; init; }
 
-        public static Kernel<T, TTile, TA, TB, TC> Load(Accelerator a) => new() { Run = a.LoadStreamKernel<GemmShape, TA, TB, TC>(Multiply<T, TTile, TA, TB, TC>) };
-    }
-
-    /// <summary><see cref="Reduce{T, TC}"/> loaded for one writer.</summary>
-    internal sealed class ReduceKernel<T, TC> : IGpuKernels<ReduceKernel<T, TC>> where T : unmanaged, IFloatingPointIeee754<T> where TC : struct, IMatrixWriter<T>
-    {
-        public required Action<KernelConfig, ArrayView<T>, GemmShape, TC> Run { get; init; }
-
-        public static ReduceKernel<T, TC> Load(Accelerator a) => new() { Run = a.LoadStreamKernel<ArrayView<T>, GemmShape, TC>(Reduce<T, TC>) };
+        public static Kernel<T, TTile, TA, TB, TC> Load(Accelerator a) =>
+            new() { Run = a.LoadStreamKernel<GemmShape, TA, TB, TC, ArrayView<T>, ArrayView<int>>(Multiply<T, TTile, TA, TB, TC>) };
     }
 
     /// <summary>

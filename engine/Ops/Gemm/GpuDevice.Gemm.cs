@@ -26,10 +26,10 @@ public sealed partial class GpuDevice
     }
 
     /// <summary>
-    /// C (m x n) = op(A) (m x k) · op(B) (k x n) through the writer: every matrix product of the device (MatMul and the
-    /// three convolution passes) goes through here. With <paramref name="splittable"/> the product is always two
-    /// launches, the GEMM into a workspace split over the depth (one split or more, as the plan says) and the reduction
-    /// through the writer, so the launch count does not depend on the sizes; without, one launch straight into C.
+    /// C (m x n) = op(A) (m x k) · op(B) (k x n) through the writer, one launch: every matrix product of the device
+    /// (MatMul and the three convolution passes) goes through here. With <paramref name="splittable"/> the plan may split
+    /// the depth (products whose C is small next to their depth: kernel gradients, Dense layers); the splits meet in a
+    /// workspace inside the same launch (<see cref="GemmGpu"/>), so the launch count never depends on the sizes.
     /// </summary>
     /// <exception cref="GpuException">A forced plan's tile does not fit this accelerator.</exception>
     internal void Gemm<T, TA, TB, TC>(int m, int n, int k, TA a, TB b, TC c, bool splittable)
@@ -73,17 +73,12 @@ public sealed partial class GpuDevice
             // Each split covers whole steps of the tile's depth, so a quad never straddles two splits.
             int splitDepth = Math.Max(TTile.Depth, ((K + Splits - 1) / Splits + TTile.Depth - 1) / TTile.Depth * TTile.Depth);
             var shape = new GemmShape(M, N, K, Splits, splitDepth);
-            if (!Splittable)
-            {
-                Device.Launch(Device.Kernels<GemmGpu.Kernel<T, TTile, TA, TB, TC>>().Run)(GemmGpu.Config<TTile>(shape, maxGroups), shape, A, B, C);
-                return;
-            }
-            long elements = (long)Splits * M * N;
+            long tiles = (long)((N + GemmTile.Columns<TTile>() - 1) / GemmTile.Columns<TTile>()) * ((M + GemmTile.Rows<TTile>() - 1) / GemmTile.Rows<TTile>());
+            long elements = Splits > 1 ? (long)Splits * M * N : 1;
             if (elements > int.MaxValue) throw new GpuException($"GEMM workspace of {Splits} x {M} x {N} elements is too large");
             var partials = Device.ScratchView<T>(Scratch.GemmPartials, elements);
-            Device.Launch(Device.Kernels<GemmGpu.Kernel<T, TTile, TA, TB, DenseOutput<T>>>().Run)(GemmGpu.Config<TTile>(shape, maxGroups), shape, A, B,
-                new DenseOutput<T>(partials, N, T.Zero));
-            Device.Launch(Device.Kernels<GemmGpu.ReduceKernel<T, TC>>().Run)(Device.Stride((long)M * N), partials, shape, C);
+            var counters = Device.ZeroedScratchView(Scratch.GemmTileCounters, Splits > 1 ? tiles : 1);
+            Device.Launch(Device.Kernels<GemmGpu.Kernel<T, TTile, TA, TB, TC>>().Run)(GemmGpu.Config<TTile>(shape, maxGroups), shape, A, B, C, partials, counters);
         }
     }
 
