@@ -62,6 +62,18 @@ public abstract class Device : IDisposable
     /// <exception cref="ArgumentException">T is not the tensor's dtype, or the lengths differ.</exception>
     public abstract void Upload<T>(Tensor destination, ReadOnlySpan<T> source) where T : unmanaged;
 
+    /// <summary>
+    /// Starts copying host elements into a tensor and returns as soon as <paramref name="source"/> may be reused: the
+    /// device may still be copying while it runs other work (a GPU copies from pinned host memory on a stream of its own,
+    /// so the next batch travels while the current step computes). The tensor must not be used until
+    /// <see cref="FinishUploads"/> returns. Host devices copy at once.
+    /// </summary>
+    /// <exception cref="ArgumentException">T is not the tensor's dtype, or the lengths differ.</exception>
+    public virtual void UploadAsync<T>(Tensor destination, ReadOnlySpan<T> source) where T : unmanaged => Upload(destination, source);
+
+    /// <summary>Waits until every <see cref="UploadAsync{T}"/> has landed (a no-op on host devices).</summary>
+    public virtual void FinishUploads() { }
+
     /// <summary>Copies a tensor's elements to host memory; lengths and element type must match.</summary>
     /// <exception cref="ArgumentException">T is not the tensor's dtype, or the lengths differ.</exception>
     public abstract void Download<T>(Tensor source, Span<T> destination) where T : unmanaged;

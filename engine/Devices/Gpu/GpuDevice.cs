@@ -267,6 +267,7 @@ public sealed unsafe partial class GpuDevice : Device
         if (!_disposed)
         {
             _disposed = true;
+            DisposeUploads();
             foreach (GpuBuffer? buffer in _scratch) buffer?.Dispose();
             _kernels.Clear();
             _accelerator.Dispose();
