@@ -20,7 +20,7 @@ internal sealed class ModelFixture : IDisposable
     /// with batch <paramref name="batch"/> inputs in [0, 1).</summary>
     public ModelFixture(string name, int batch, string deviceName = "cpu")
     {
-        Device = DeviceFactory.Create(deviceName);
+        Device = BenchDevices.Create(deviceName);
         Model = Sequential.Build(ArchitectureSpec.Load(ModelPath(name)), Device, seed: 1);
         var random = new Random(1);
         _x = Inputs(Device, Model, batch, random);

@@ -51,16 +51,18 @@ internal static class GemmPlanner
     // (H200: about 33 TFLOP/s float32 on 132 multiprocessors against 4.3 TB/s).
     private const double BytesPerMultiplyAdd = 0.26;
 
-    /// <summary>The plan for one product; <paramref name="splittable"/> allows split-K (the caller then reduces).</summary>
-    public static GemmPlan Choose(int m, int n, int k, bool splittable, bool float64, GemmTarget target)
+    /// <summary>The plan for one product; <paramref name="splittable"/> allows split-K. With <paramref name="only"/>, the
+    /// best split for that tile shape (the variant sweep).</summary>
+    public static GemmPlan Choose(int m, int n, int k, bool splittable, bool float64, GemmTarget target, GemmVariant? only = null)
     {
-        if (target.IsCpu) return new GemmPlan(GemmVariant.Cpu16x16x128, splittable ? CpuSplits(m, n, k, target) : 1);
-        GemmPlan best = new(GemmVariant.Gpu64x64x8, 1);
+        if (target.IsCpu && only is null or GemmVariant.Cpu16x16x128)
+            return new GemmPlan(GemmVariant.Cpu16x16x128, splittable ? CpuSplits(m, n, k, target) : 1);
+        GemmPlan best = new(only ?? GemmVariant.Gpu64x64x8, 1);
         double bestCost = double.MaxValue;
-        foreach (var variant in Candidates(float64))
+        foreach (var variant in only is { } single ? [single] : Candidates(float64))
         {
             var (bm, bn, bk, threads, sharedBytes) = Shape(variant, float64 ? 8 : 4);
-            if (threads > target.MaxThreadsPerGroup) continue;
+            if (threads > target.MaxThreadsPerGroup && only == null) continue;
             for (int splits = 1; splits <= (splittable ? 64 : 1); splits *= 2)
             {
                 if (splits > 1 && (long)k < (long)splits * 4 * bk) break;

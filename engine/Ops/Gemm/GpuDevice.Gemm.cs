@@ -7,7 +7,8 @@ namespace NativeCnn.Engine.Devices.Gpu;
 public sealed partial class GpuDevice
 {
     /// <summary>Every plan from now on, for the variant sweep and tests: a tile shape and split count instead of
-    /// <see cref="GemmPlanner"/>'s choice (the split applies only where a product may be split).</summary>
+    /// <see cref="GemmPlanner"/>'s choice (the split applies only where a product may be split; 0 lets the planner split
+    /// for that tile shape).</summary>
     internal GemmPlan? ForcedGemmPlan { get; set; }
 
     /// <summary>The plan of the last product launched (for the sweep's report).</summary>
@@ -39,7 +40,8 @@ public sealed partial class GpuDevice
         where TC : struct, IMatrixWriter<T>
     {
         if (m == 0 || n == 0) return;
-        var plan = ForcedGemmPlan is { } forced ? forced with { Splits = splittable ? forced.Splits : 1 }
+        var plan = ForcedGemmPlan is { } forced
+            ? forced.Splits > 0 ? forced with { Splits = splittable ? forced.Splits : 1 } : GemmPlanner.Choose(m, n, k, splittable, typeof(T) == typeof(double), GemmTarget, forced.Variant)
             : GemmPlanner.Choose(m, n, k, splittable, typeof(T) == typeof(double), GemmTarget);
         LastGemmPlan = plan;
         var call = new GemmCall<T, TA, TB, TC>(this, m, n, k, a, b, c, plan.Splits, splittable);
