@@ -134,7 +134,7 @@ def nativecnn_measure(bench, name, batches, infer_batch, steps, repeats, device)
                          cwd=ROOT, check=True, capture_output=True, text=True).stdout
     rows = [json.loads(line) for line in out.strip().splitlines() if line.startswith("{")]
     train = {r["TrainBatch"]: (r["TrainImagesPerSecond"], r["TrainPeakResidentMiB"]) for r in rows}
-    return train, rows[-1]["InferenceImagesPerSecond"], rows[-1]["PeakResidentMiB"], rows[-1]["Device"]
+    return train, rows[-1]["InferenceImagesPerSecond"], rows[-1]["PeakResidentMiB"], rows[-1].get("Device", device)
 
 
 def torch_sgemm(n, repeats, device):

@@ -10,15 +10,20 @@ namespace NativeCnn.Tests.Ops;
 /// Every tile shape of the GPU GEMM (<see cref="GemmVariant"/>), forced, with and without a split of the depth, against
 /// the reference: MatMul in every transpose with partial tiles at every edge and depths that are not multiples of the
 /// tile's or of 4 (the element-by-element readers) or are (the vector readers), and the three convolution passes.
-/// The GPU shapes need 64 to 256 threads per group, which ilgpu-cpu's 4-thread groups cannot hold, so they run on
-/// ILGPU's CPU accelerator simulating 256-thread groups (slow: the cases are a few tiles each).
+/// The GPU shapes need 64 to 256 threads per group, which ilgpu-cpu's 4-thread groups cannot hold, so without a GPU they
+/// run on ILGPU's CPU accelerator simulating 256-thread groups (slow: the cases are a few tiles each); on a machine with
+/// CUDA the same cases run on the GPU too.
 /// </summary>
 [NonParallelizable]
-public class GemmVariantTests
+[TestFixtureSource(nameof(Devices))]
+public class GemmVariantTests(string deviceName)
 {
+    /// <summary>The simulator, and CUDA where present.</summary>
+    public static readonly string[] Devices = ["ilgpu-sim", TestDevices.Cuda];
+
     private static GpuDevice? _simulator;
 
-    private static GpuDevice Simulator => _simulator ??= GpuDevice.OpenCpuSimulator(32, 8);
+    private GpuDevice Device => deviceName == TestDevices.Cuda ? (GpuDevice)TestDevices.Require(TestDevices.Cuda) : _simulator ??= GpuDevice.OpenCpuSimulator(32, 8);
 
     private static Device Reference => TestDevices.ReferenceDevice;
 
@@ -32,7 +37,7 @@ public class GemmVariantTests
     public void MatMul_matches_the_reference_in_every_transpose(string name)
     {
         var variant = Enum.Parse<GemmVariant>(name);
-        var device = DeviceFor(variant);
+        var device = Device;
         foreach (int splits in new[] { 1, 3 })
         {
             device.ForcedGemmPlan = new GemmPlan(variant, splits);
@@ -51,7 +56,7 @@ public class GemmVariantTests
     public void Convolution_passes_match_the_reference(string name)
     {
         var variant = Enum.Parse<GemmVariant>(name);
-        var device = DeviceFor(variant);
+        var device = Device;
         device.ForcedGemmPlan = new GemmPlan(variant, 2);
         try
         {
@@ -81,7 +86,7 @@ public class GemmVariantTests
     {
         foreach (var variant in GemmPlanner.Candidates(float64: true))
         {
-            var device = DeviceFor(variant);
+            var device = Device;
             device.ForcedGemmPlan = new GemmPlan(variant, 2);
             try
             {
@@ -95,9 +100,6 @@ public class GemmVariantTests
             finally { device.ForcedGemmPlan = null; }
         }
     }
-
-    private static GpuDevice DeviceFor(GemmVariant variant) =>
-        variant == GemmVariant.Cpu16x16x128 ? (GpuDevice)TestDevices.Require(TestDevices.IlgpuCpu) : Simulator;
 
     private static void CheckMatMul(GpuDevice device, int m, int n, int k, bool transposeA, bool transposeB, string what)
     {
@@ -152,6 +154,7 @@ public class GemmVariantTests
     [OneTimeTearDown]
     public void DisposeSimulator()
     {
+        if (deviceName == TestDevices.Cuda) return;
         _simulator?.Dispose();
         _simulator = null;
     }
