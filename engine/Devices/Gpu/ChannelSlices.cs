@@ -101,6 +101,25 @@ internal static class ChannelReduce
         return (channel, slice, first, Math.Min(slices.Count, first + slices.SliceLength));
     }
 
+    /// <summary>
+    /// Adds this thread's <paramref name="first"/> and <paramref name="second"/> over the work-group, stores the group's
+    /// sums at partials[2g] and partials[2g + 1], and returns to every thread whether this group is the last of its
+    /// channel to do so (<see cref="LastArrival"/>): the one that finishes the channel from the partials. Every thread of
+    /// the group must call this.
+    /// </summary>
+    public static bool StorePair<T>(ArrayView<T> scratch, ArrayView<int> flag, ArrayView<T> partials, ArrayView<int> counters, T first, T second,
+        int channel, ChannelSlices slices) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T a = GroupReduce.Sum(scratch, first);
+        T b = GroupReduce.Sum(scratch, second);
+        if (Group.IsFirstThread)
+        {
+            partials[2 * Grid.IdxX] = a;
+            partials[2 * Grid.IdxX + 1] = b;
+        }
+        return LastArrival.Arrive(counters, channel, slices.Slices, flag);
+    }
+
     /// <summary>Σ over p of partials[(c·Slices + p)·stride + offset], p in order.</summary>
     public static T Total<T>(ArrayView<T> partials, ChannelSlices slices, int channel, int stride, int offset) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -45,14 +45,7 @@ internal static class BatchNormGpu
             sum.Add(d);
             squares.Add(d * d);
         }
-        T groupSum = GroupReduce.Sum(scratch, sum.Value);
-        T groupSquares = GroupReduce.Sum(scratch, squares.Value);
-        if (Group.IsFirstThread)
-        {
-            partials[2 * Grid.IdxX] = groupSum;
-            partials[2 * Grid.IdxX + 1] = groupSquares;
-        }
-        if (!LastArrival.Arrive(counters, c, slices.Slices, flag) || !Group.IsFirstThread) return;
+        if (!ChannelReduce.StorePair(scratch, flag, partials, counters, sum.Value, squares.Value, c, slices) || !Group.IsFirstThread) return;
         T total = ChannelReduce.Total(partials, slices, c, 2, 0), totalSquares = ChannelReduce.Total(partials, slices, c, 2, 1);
         T meanShift = total / s.Count;
         T variance = T.Max(T.Zero, (totalSquares - total * meanShift) / s.Count);
@@ -114,14 +107,7 @@ internal static class BatchNormGpu
             sumDy.Add(g);
             sumDyX.Add(g * (x[at] - mean));
         }
-        T groupDy = GroupReduce.Sum(scratch, sumDy.Value);
-        T groupDyX = GroupReduce.Sum(scratch, sumDyX.Value);
-        if (Group.IsFirstThread)
-        {
-            partials[2 * Grid.IdxX] = groupDy;
-            partials[2 * Grid.IdxX + 1] = groupDyX;
-        }
-        if (!LastArrival.Arrive(counters, c, slices.Slices, flag) || !Group.IsFirstThread) return;
+        if (!ChannelReduce.StorePair(scratch, flag, partials, counters, sumDy.Value, sumDyX.Value, c, slices) || !Group.IsFirstThread) return;
         T invStd = batchInvStd[c];
         T totalDy = ChannelReduce.Total(partials, slices, c, 2, 0);
         T totalDyXhat = ChannelReduce.Total(partials, slices, c, 2, 1) * invStd;

@@ -69,6 +69,28 @@ internal static class ConvolutionGpu
         }
     }
 
+    /// <summary>What a reader gathers at one position of the row it reads (a pixel, or a kernel tap).</summary>
+    internal interface IPixelValue<T> where T : unmanaged
+    {
+        /// <summary>The element at <paramref name="at"/>.</summary>
+        T At(PixelCursor at);
+    }
+
+    /// <summary>The values at flat positions column..column + 3 of planes width x height (zero from
+    /// <paramref name="columns"/> on), the position split once and then stepped along the row.</summary>
+    private static Quad<T> Along<T, TValue>(TValue value, int column, int columns, FastDivisor width, FastDivisor height)
+        where T : unmanaged, IFloatingPointIeee754<T> where TValue : struct, IPixelValue<T>
+    {
+        var at = PixelCursor.At(column, width, height);
+        T v0 = column < columns ? value.At(at) : T.Zero;
+        at.Advance(width.Divisor, height.Divisor);
+        T v1 = column + 1 < columns ? value.At(at) : T.Zero;
+        at.Advance(width.Divisor, height.Divisor);
+        T v2 = column + 2 < columns ? value.At(at) : T.Zero;
+        at.Advance(width.Divisor, height.Divisor);
+        return new Quad<T>(v0, v1, v2, column + 3 < columns ? value.At(at) : T.Zero);
+    }
+
     /// <summary>X̂[(c,p,q), (n,i,j)] = x[n, c, i·sh + p - pt, j·sw + q - pl], zero outside the image; read along a row
     /// (consecutive output pixels).</summary>
     internal readonly struct Im2ColMatrix<T>(ArrayView<T> x, Layout layout) : IMatrixReader<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -78,24 +100,21 @@ internal static class ConvolutionGpu
 
         public static bool RowMajor => true;
 
-        public Quad<T> Read4(int row, int column, int rows, int columns)
-        {
-            if (row >= rows) return default;
-            var g = _l.G;
-            var (c, p, q) = _l.Tap(row);
-            var at = PixelCursor.At(column, _l.OutWidth, _l.OutHeight);
-            T v0 = Pixel(at, c, p, q, column, columns); at.Advance(g.OutWidth, g.OutHeight);
-            T v1 = Pixel(at, c, p, q, column + 1, columns); at.Advance(g.OutWidth, g.OutHeight);
-            T v2 = Pixel(at, c, p, q, column + 2, columns); at.Advance(g.OutWidth, g.OutHeight);
-            return new Quad<T>(v0, v1, v2, Pixel(at, c, p, q, column + 3, columns));
-        }
+        public Quad<T> Read4(int row, int column, int rows, int columns) =>
+            row >= rows ? default : Along<T, Tap>(new Tap(_x, _l, _l.Tap(row)), column, columns, _l.OutWidth, _l.OutHeight);
 
-        private T Pixel(PixelCursor at, int c, int p, int q, int column, int columns)
+        /// <summary>Input channel c through tap (p, q), at output pixel (n, i, j).</summary>
+        private readonly struct Tap(ArrayView<T> x, Layout l, (int C, int P, int Q) tap) : IPixelValue<T>
         {
-            var g = _l.G;
-            int h = at.Y * g.StrideHeight + p - g.PadTop, w = at.X * g.StrideWidth + q - g.PadLeft;
-            return column < columns && h >= 0 && h < g.InHeight && w >= 0 && w < g.InWidth
-                ? _x[((at.N * g.InChannels + c) * g.InHeight + h) * g.InWidth + w] : T.Zero;
+            private readonly ArrayView<T> _x = x;
+            private readonly Conv2DGeometry _g = l.G;
+            private readonly int _c = tap.C, _p = tap.P, _q = tap.Q;
+
+            public T At(PixelCursor at)
+            {
+                int h = at.Y * _g.StrideHeight + _p - _g.PadTop, w = at.X * _g.StrideWidth + _q - _g.PadLeft;
+                return h >= 0 && h < _g.InHeight && w >= 0 && w < _g.InWidth ? _x[((at.N * _g.InChannels + _c) * _g.InHeight + h) * _g.InWidth + w] : T.Zero;
+            }
         }
     }
 
@@ -108,21 +127,21 @@ internal static class ConvolutionGpu
 
         public static bool RowMajor => true;
 
-        public Quad<T> Read4(int row, int column, int rows, int columns)
-        {
-            if (row >= rows) return default;
-            var at = PixelCursor.At(column, _perImage, _one);
-            T v0 = Element(at, row, column, columns); at.Advance(_pixels, 1);
-            T v1 = Element(at, row, column + 1, columns); at.Advance(_pixels, 1);
-            T v2 = Element(at, row, column + 2, columns); at.Advance(_pixels, 1);
-            return new Quad<T>(v0, v1, v2, Element(at, row, column + 3, columns));
-        }
+        public Quad<T> Read4(int row, int column, int rows, int columns) =>
+            row >= rows ? default : Along<T, Channel>(new Channel(_data, _channels, _pixels, row), column, columns, _perImage, _one);
 
-        private T Element(PixelCursor at, int row, int column, int columns) =>
-            column < columns ? _data[(at.N * _channels + row) * _pixels + at.X] : T.Zero;
+        /// <summary>Channel c of image n at pixel s (the cursor's X in a plane of one row).</summary>
+        private readonly struct Channel(ArrayView<T> data, int channels, int pixels, int channel) : IPixelValue<T>
+        {
+            private readonly ArrayView<T> _data = data;
+            private readonly int _channels = channels, _pixels = pixels, _channel = channel;
+
+            public T At(PixelCursor at) => _data[(at.N * _channels + _channel) * _pixels + at.X];
+        }
     }
 
-    /// <summary>The kernel [O, C, KH, KW] read as Wᵀ[c, (o,p,q)], the data gradient's left operand, along a row.</summary>
+    /// <summary>The kernel [O, C, KH, KW] read as Wᵀ[c, (o,p,q)], the data gradient's left operand, along a row:
+    /// (o, tap) stepped like an image's pixels, o as the image and the tap as x in a plane of one row.</summary>
     internal readonly struct TransposedKernelMatrix<T>(ArrayView<T> kernel, Layout layout) : IMatrixReader<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         private readonly ArrayView<T> _kernel = kernel;
@@ -130,20 +149,17 @@ internal static class ConvolutionGpu
 
         public static bool RowMajor => true;
 
-        public Quad<T> Read4(int row, int column, int rows, int columns)
-        {
-            if (row >= rows) return default;
-            // (o, tap) stepped like an image's pixels: o as the image, tap as x in a plane of one row.
-            var at = PixelCursor.At(column, _l.Taps, _l.One);
-            int taps = _l.Taps.Divisor;
-            T v0 = Element(at, row, column, columns); at.Advance(taps, 1);
-            T v1 = Element(at, row, column + 1, columns); at.Advance(taps, 1);
-            T v2 = Element(at, row, column + 2, columns); at.Advance(taps, 1);
-            return new Quad<T>(v0, v1, v2, Element(at, row, column + 3, columns));
-        }
+        public Quad<T> Read4(int row, int column, int rows, int columns) =>
+            row >= rows ? default : Along<T, Weight>(new Weight(_kernel, _l.G.InChannels, _l.Taps.Divisor, row), column, columns, _l.Taps, _l.One);
 
-        private T Element(PixelCursor at, int row, int column, int columns) =>
-            column < columns ? _kernel[(at.N * _l.G.InChannels + row) * _l.Taps.Divisor + at.X] : T.Zero;
+        /// <summary>Filter o's weight of input channel c at one tap.</summary>
+        private readonly struct Weight(ArrayView<T> kernel, int channels, int taps, int channel) : IPixelValue<T>
+        {
+            private readonly ArrayView<T> _kernel = kernel;
+            private readonly int _channels = channels, _taps = taps, _channel = channel;
+
+            public T At(PixelCursor at) => _kernel[(at.N * _channels + _channel) * _taps + at.X];
+        }
     }
 
     /// <summary>dŶ[(o,p,q), (n,h,w)] = dy[n, o, i, j] where i·sh + p - pt = h and j·sw + q - pl = w, zero where no
@@ -155,26 +171,25 @@ internal static class ConvolutionGpu
 
         public static bool RowMajor => true;
 
-        public Quad<T> Read4(int row, int column, int rows, int columns)
-        {
-            if (row >= rows) return default;
-            var g = _l.G;
-            var (o, p, q) = _l.Tap(row);
-            var at = PixelCursor.At(column, _l.InWidth, _l.InHeight);
-            T v0 = Gradient(at, o, p, q, column, columns); at.Advance(g.InWidth, g.InHeight);
-            T v1 = Gradient(at, o, p, q, column + 1, columns); at.Advance(g.InWidth, g.InHeight);
-            T v2 = Gradient(at, o, p, q, column + 2, columns); at.Advance(g.InWidth, g.InHeight);
-            return new Quad<T>(v0, v1, v2, Gradient(at, o, p, q, column + 3, columns));
-        }
+        public Quad<T> Read4(int row, int column, int rows, int columns) =>
+            row >= rows ? default : Along<T, Tap>(new Tap(_dy, _l, _l.Tap(row)), column, columns, _l.InWidth, _l.InHeight);
 
-        private T Gradient(PixelCursor at, int o, int p, int q, int column, int columns)
+        /// <summary>Output channel o's gradient that reaches input pixel (n, h, w) through tap (p, q).</summary>
+        private readonly struct Tap(ArrayView<T> dy, Layout l, (int O, int P, int Q) tap) : IPixelValue<T>
         {
-            var g = _l.G;
-            int hp = at.Y + g.PadTop - p, wq = at.X + g.PadLeft - q;
-            if (column >= columns || hp < 0 || wq < 0) return T.Zero;
-            int i = _l.StrideHeight.Divide(hp), j = _l.StrideWidth.Divide(wq);
-            if (_l.StrideHeight.Remainder(hp, i) != 0 || _l.StrideWidth.Remainder(wq, j) != 0 || i >= g.OutHeight || j >= g.OutWidth) return T.Zero;
-            return _dy[((at.N * g.OutChannels + o) * g.OutHeight + i) * g.OutWidth + j];
+            private readonly ArrayView<T> _dy = dy;
+            private readonly Layout _l = l;
+            private readonly int _o = tap.O, _p = tap.P, _q = tap.Q;
+
+            public T At(PixelCursor at)
+            {
+                var g = _l.G;
+                int hp = at.Y + g.PadTop - _p, wq = at.X + g.PadLeft - _q;
+                if (hp < 0 || wq < 0) return T.Zero;
+                int i = _l.StrideHeight.Divide(hp), j = _l.StrideWidth.Divide(wq);
+                if (_l.StrideHeight.Remainder(hp, i) != 0 || _l.StrideWidth.Remainder(wq, j) != 0 || i >= g.OutHeight || j >= g.OutWidth) return T.Zero;
+                return _dy[((at.N * g.OutChannels + _o) * g.OutHeight + i) * g.OutWidth + j];
+            }
         }
     }
 
