@@ -79,8 +79,10 @@ public sealed class GrayImageDecoder
     /// <param name="path">The file.</param>
     /// <returns>The format's name ("JPEG", "PNG", "BMP", "GIF", "TIFF", "WebP") and its usual extensions (lower case, no dot), or null.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="ImageDecodeException">The file has 0 bytes (see <see cref="ThrowIfNotReadable"/>).</exception>
     public (string Name, IReadOnlyList<string> Extensions)? DetectFormat(string path)
     {
+        ThrowIfNotReadable(path);
         IImageFormat? format = Image.DetectFormat(configuration, path);
         return format is null ? null : (NameOf(format), format.FileExtensions.Select(e => e.ToLowerInvariant()).ToArray());
     }
@@ -102,8 +104,26 @@ public sealed class GrayImageDecoder
     /// <param name="path">The image file.</param>
     /// <returns>A one-channel image, [H, W] row-major bytes.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    /// <exception cref="ImageDecodeException">As <see cref="Decode(byte[], string)"/>.</exception>
-    public DecodedImage DecodeFile(string path) => Decode(File.ReadAllBytes(path), path);
+    /// <exception cref="ImageDecodeException">As <see cref="Decode(byte[], string)"/>, or the file has 0 bytes (see <see cref="ThrowIfNotReadable"/>).</exception>
+    public DecodedImage DecodeFile(string path)
+    {
+        ThrowIfNotReadable(path);
+        return Decode(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>
+    /// Refuses to open a file of 0 bytes: it holds no image, and it is also how a FIFO, a socket or a device looks to
+    /// .NET, which exposes no file type. Opening a FIFO blocks until something writes to it, and a device may never
+    /// end, so such a file is reported and never read; every reader checks this before it opens an image.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="ImageDecodeException">The file has 0 bytes; the message names it.</exception>
+    /// <exception cref="IOException">The file does not exist or cannot be examined.</exception>
+    public static void ThrowIfNotReadable(string path)
+    {
+        if (new FileInfo(path).Length == 0)
+            throw new ImageDecodeException(path, "0 bytes: an empty file, or not a regular file (a FIFO, socket or device, which is never opened)");
+    }
 
     /// <summary>
     /// Decodes the first <paramref name="length"/> bytes of <paramref name="data"/> into
@@ -132,7 +152,7 @@ public sealed class GrayImageDecoder
             if (pixels > MaxPixels || info.Width <= 0 || info.Height <= 0)
             {
                 throw new ImageDecodeException(sourceName,
-                    $"{name} header claims {info.Width}x{info.Height} = {pixels:N0} pixels, over the limit of {MaxPixels:N0} (ReadOptions.MaxImagePixels); not decoded");
+                    $"{name} header claims {info.Width}x{info.Height} = {pixels:N0} pixels, over the limit of {MaxPixels:N0} pixels; not decoded (raise the limit with --max-image-pixels, or ReadOptions.MaxImagePixels in code)");
             }
             if (ImageCompleteness.FindTruncation(data.AsSpan(0, length), name) is { } truncation)
             {

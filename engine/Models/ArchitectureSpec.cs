@@ -78,6 +78,8 @@ public sealed class ArchitectureSpec
                 throw new ModelFormatException($"{source}: input_shape must be [height, width, channels] with positive sizes, got [{string.Join(", ", input)}]");
             string[] classes = ReadStringArray(root, "classes", source, required: true);
             if (classes.Length < 2) throw new ModelFormatException($"{source}: 'classes' needs at least two class names");
+            if (classes.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new ModelFormatException($"{source}: 'classes' names '{twice.Key}' {twice.Count()} times; each class needs one name of its own");
             string[] notes = ReadStringArray(root, "notes", source, required: false);
             if (!root.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array || layers.GetArrayLength() == 0)
                 throw new ModelFormatException($"{source}: 'layers' must be a non-empty array");
@@ -178,7 +180,7 @@ public sealed class LayerSpec
         if (!_arguments.TryGetValue(key, out var v))
             return fallback ?? throw new ModelFormatException($"{Where}: missing '{key}'");
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i
-            : throw new ModelFormatException($"{Where}: '{key}' must be an integer");
+            : throw new ModelFormatException($"{Where}: '{key}' must be an integer, got {Shorten(v.GetRawText())}");
     }
 
     /// <summary>A number argument or the fallback.</summary>
@@ -212,9 +214,10 @@ public sealed class LayerSpec
         if (!_arguments.TryGetValue(key, out var v))
             return fallback ?? throw new ModelFormatException($"{Where}: missing '{key}'");
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int s)) return (s, s);
-        if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 2 && v.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number))
-            return (v[0].GetInt32(), v[1].GetInt32());
-        throw new ModelFormatException($"{Where}: '{key}' must be an integer or [height, width]");
+        if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 2
+            && v[0].ValueKind == JsonValueKind.Number && v[0].TryGetInt32(out int h) && v[1].ValueKind == JsonValueKind.Number && v[1].TryGetInt32(out int w))
+            return (h, w);
+        throw new ModelFormatException($"{Where}: '{key}' must be an integer or [height, width] of integers, got {Shorten(v.GetRawText())}");
     }
 
     /// <summary>
@@ -237,6 +240,8 @@ public sealed class LayerSpec
         try { return new L2Regularizer(l2); }
         catch (ArgumentException e) { throw new ModelFormatException($"{Where}: '{key}': {e.Message}", e); }
     }
+
+    private static string Shorten(string raw) => raw.Length <= 40 ? raw : raw[..40] + "...";
 
     /// <summary>Fails on arguments the layer does not know, so a typo never goes unnoticed.</summary>
     /// <exception cref="ModelFormatException">An unknown argument is present.</exception>

@@ -17,18 +17,23 @@ public static class PredictCommand
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per image: file, predictions [{class, probability}]" };
         var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("predict", "Classify face images with a trained checkpoint") { checkpoint, inputs, top, json, device };
+        var maxPixels = MaxImagePixelsOption.Create();
+        var command = new Command("predict", "Classify face images with a trained checkpoint") { checkpoint, inputs, top, json, device, maxPixels };
         command.SetAction(r => ErrorHandling.Run(() =>
-            Run(r.GetValue(checkpoint)!, r.GetValue(inputs)!, r.GetValue(top), r.GetValue(json), r.GetValue(device)!)));
+            Run(r.GetValue(checkpoint)!, r.GetValue(inputs)!, r.GetValue(top), r.GetValue(json), r.GetValue(device)!, r.GetValue(maxPixels))));
         return command;
     }
 
-    private static int Run(string checkpointPath, string[] inputs, int top, bool json, string deviceName)
+    // Files that cannot be decoded (corrupt, over the pixel limit, a FIFO or device named .jpg) are listed and skipped;
+    // the others still get their predictions, and the exit code is 1.
+    private static int Run(string checkpointPath, string[] inputs, int top, bool json, string deviceName, long maxPixels)
     {
+        OptionChecks.Require(top >= 1, "--top", top, "at least 1");
+        MaxImagePixelsOption.Validate(maxPixels);
         if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
         using var device = DeviceFactory.Create(deviceName);
         using var loaded = Checkpoint.Load(checkpointPath, device);
-        var result = loaded.Model.Predict(inputs);
+        var result = loaded.Model.Predict(inputs, maxPixels);
         foreach (var issue in result.Skipped) Console.Error.WriteLine($"skipped {issue.File}: {issue.Message}");
         if (result.Predictions.Count == 0) throw new CliException("no image could be decoded");
         foreach (var prediction in result.Predictions)
