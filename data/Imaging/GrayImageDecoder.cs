@@ -139,15 +139,17 @@ public sealed class GrayImageDecoder
             throw new ImageDecodeException(sourceName, "file is empty (0 bytes), expected image data");
         }
         using var stream = new MemoryStream(data, 0, length, writable: false);
+        string name = "image";
         try
         {
+            if (Image.DetectFormat(configuration, data.AsSpan(0, length)) is { } detected) name = NameOf(detected);
             IImageInfo? info = Image.Identify(configuration, stream, out IImageFormat? format);
             if (info is null || format is null)
             {
                 throw new ImageDecodeException(sourceName,
                     $"not a JPEG, PNG, BMP, GIF, TIFF or WebP file: starts with {Convert.ToHexString(data, 0, Math.Min(length, 8))}");
             }
-            string name = NameOf(format);
+            name = NameOf(format);
             long pixels = (long)info.Width * info.Height;
             if (pixels > MaxPixels || info.Width <= 0 || info.Height <= 0)
             {
@@ -173,13 +175,19 @@ public sealed class GrayImageDecoder
             ToGray(image, gray.AsSpan(0, (int)pixels));
             return (image.Width, image.Height, name);
         }
-        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidMemoryOperationException
-                                       or ArgumentException or IndexOutOfRangeException or InvalidOperationException
-                                       or EndOfStreamException or OverflowException)
+        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidMemoryOperationException)
         {
-            // UnknownImageFormatException and InvalidImageContentException derive from ImageFormatException;
-            // the rest are what a decoder meets on malformed data it did not anticipate.
+            // UnknownImageFormatException and InvalidImageContentException derive from ImageFormatException.
             throw new ImageDecodeException(sourceName, ex.Message.Split('\n')[0].Trim());
+        }
+        catch (Exception ex) when (ex is not (ImageDecodeException or OutOfMemoryException or ThreadInterruptedException))
+        {
+            // Malformed data a decoder did not anticipate surfaces as whatever its code meets: an index out of range, a null
+            // reference, an overflow (fuzzing finds all three in ImageSharp 2.1.13's JPEG, PNG and WebP decoders). For the
+            // caller it is one more file that cannot be decoded.
+            // An argument exception's text names a parameter of ImageSharp's code, which says nothing to the reader: only its type is kept.
+            string why = ex is ArgumentException ? ex.GetType().Name : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}";
+            throw new ImageDecodeException(sourceName, $"{name} data is malformed (the decoder failed with {why})");
         }
     }
 

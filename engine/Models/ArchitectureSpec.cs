@@ -67,7 +67,7 @@ public sealed class ArchitectureSpec
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new ModelFormatException($"{source}: not valid JSON (line {e.LineNumber + 1}): {e.Message}", e); }
+        catch (JsonException e) { throw new ModelFormatException($"{source}: not valid JSON (line {e.LineNumber + 1}): {Serialization.ErrorText.OneLine(e.Message)}", e); }
         using (doc)
         {
             var root = doc.RootElement;

@@ -43,7 +43,7 @@ public sealed class MetadataJson
         }
         catch (JsonException e)
         {
-            throw new CheckpointFormatException(path, $"metadata '{entry}' is not valid JSON ({e.Message})", e);
+            throw new CheckpointFormatException(path, $"metadata '{entry}' is not valid JSON ({ErrorText.OneLine(e.Message)})", e);
         }
         if (root.ValueKind != JsonValueKind.Object)
             throw new CheckpointFormatException(path, $"metadata '{entry}' is a JSON {root.ValueKind}, expected an object");

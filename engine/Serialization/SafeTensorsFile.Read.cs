@@ -75,7 +75,7 @@ public static partial class SafeTensorsFile
         }
         catch (JsonException e)
         {
-            throw Invalid(path, $"the header is not valid JSON ({e.Message})", e);
+            throw Invalid(path, $"the header is not valid JSON ({ErrorText.OneLine(e.Message)})", e);
         }
 
         using (document)

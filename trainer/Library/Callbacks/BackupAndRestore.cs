@@ -68,7 +68,7 @@ public sealed class BackupAndRestore(RunFolder run, string runDescription) : Cal
             }
             catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
             {
-                throw callbacks.Wrong(key, $"is not the state {callback.GetType().Name} saves ({e.Message})", saved);
+                throw callbacks.Wrong(key, $"is not the state {callback.GetType().Name} saves ({ErrorText.OneLine(e.Message)})", saved);
             }
             string prefix = TensorPrefix(key);
             callback.RestoreTensors(content.Tensors.Values.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal))
