@@ -13,25 +13,13 @@ namespace NativeCnn.Tests.Trainer;
 /// naming the epoch, the batch and the likely cause; the last good checkpoints stay; no NaN or infinity reaches a JSON file; a
 /// checkpoint holding one is refused.
 /// </summary>
-public class DivergenceTests
+public class DivergenceTests : TinyRunTests
 {
-    private string _root = "", _data = "", _model = "";
-
-    [SetUp]
-    public void CreateData()
-    {
-        _root = Path.Combine(Path.GetTempPath(), "nativecnn-diverge-" + Guid.NewGuid().ToString("N"));
-        (_data, _model) = TinyRun.Create(_root);
-    }
-
-    [TearDown]
-    public void DeleteData() => Directory.Delete(_root, recursive: true);
-
     [Test]
     public void A_learning_rate_far_too_high_stops_the_run_naming_epoch_batch_and_cause()
     {
-        string run = Path.Combine(_root, "run");
-        var (code, output, error) = Cli.Run([.. TinyRun.Train(_root, _data, _model, 5, run), "--lr", "1e12"]);
+        string run = Path.Combine(Root, "run");
+        var (code, output, error) = Cli.Run([.. TinyRun.Train(Root, Data, Model, 5, run), "--lr", "1e12"]);
         Assert.That(code, Is.EqualTo(1), output);
         Assert.That(error, Does.Match(@"^error: training diverged in epoch 1 at batch \d/3: the training loss is \S+\. The learning rate \(1E\+12\) is probably too high"));
         Assert.That(error, Does.Contain("--lr").And.Not.Contain("   at "));
@@ -42,11 +30,11 @@ public class DivergenceTests
     [Test]
     public void Divergence_in_a_later_epoch_keeps_the_last_good_checkpoints()
     {
-        var data = ImageFolderReader.Load(_data, new NativeCnn.Data.ReadOptions { Height = 16, Width = 16, UseCache = false }).Images;
+        var data = ImageFolderReader.Load(Data, new NativeCnn.Data.ReadOptions { Height = 16, Width = 16, UseCache = false }).Images;
         using var device = new CpuDevice();
-        using var model = Sequential.Build(ArchitectureSpec.Load(_model), device, seed: 1);
+        using var model = Sequential.Build(ArchitectureSpec.Load(Model), device, seed: 1);
         using var adam = new Adam();
-        string folder = Path.Combine(_root, "library-run");
+        string folder = Path.Combine(Root, "library-run");
         using var run = new RunFolder(folder);
         var error = Assert.Throws<TrainingException>(() => model.Fit(data, data, new FitOptions { Epochs = 4, BatchSize = 8, Optimizer = adam },
             new ModelCheckpoint(run.CheckpointPath, saveBestOnly: false), new LearningRateBlowUp(afterEpoch: 1), new BackupAndRestore(run, "tiny")))!;
@@ -73,22 +61,22 @@ public class DivergenceTests
     [TestCase(3e38f, "gives a loss of")]
     public void A_checkpoint_with_non_finite_or_overflowing_weights_is_refused_by_evaluate_and_predict(float value, string expected)
     {
-        string checkpoint = Path.Combine(_root, "model.safetensors");
+        string checkpoint = Path.Combine(Root, "model.safetensors");
         using (var device = new CpuDevice())
-        using (var model = Sequential.Build(ArchitectureSpec.Load(_model), device, seed: 1))
+        using (var model = Sequential.Build(ArchitectureSpec.Load(Model), device, seed: 1))
             Checkpoint.Save(checkpoint, model);
         var content = SafeTensorsFile.Read(checkpoint);
         SafeTensorsFile.Write(checkpoint, content.TensorsInOrder.Select(t => t.Name != "dense_1.kernel" ? t
             : SafeTensor.FromFloats(t.Name, [.. t.Shape], Enumerable.Repeat(value, (int)t.ElementCount).ToArray())), content.Metadata);
 
-        var evaluate = Cli.Run("evaluate", "--checkpoint", checkpoint, "--data", _data, "--split", "all", "--json", "--cache-dir", Path.Combine(_root, "cache"));
+        var evaluate = Cli.Run("evaluate", "--checkpoint", checkpoint, "--data", Data, "--split", "all", "--json", "--cache-dir", Path.Combine(Root, "cache"));
         Assert.That(evaluate.ExitCode, Is.EqualTo(1), evaluate.Out);
         Assert.That(evaluate.Error, Does.StartWith("error: ").And.Contain(expected));
         Assert.That(evaluate.Out, Does.Not.Contain("{"), "no JSON with a NaN or infinity");
         if (float.IsNaN(value))
         {
             Assert.That(evaluate.Error, Does.Contain(checkpoint).And.Contain("dense_1.kernel"));
-            var predict = Cli.Run("predict", "--checkpoint", checkpoint, Path.Combine(_data, "happy"));
+            var predict = Cli.Run("predict", "--checkpoint", checkpoint, Path.Combine(Data, "happy"));
             Assert.That((predict.ExitCode, predict.Out), Is.EqualTo((1, "")));
             Assert.That(predict.Error, Does.Contain("dense_1.kernel"));
         }

@@ -11,35 +11,14 @@ namespace NativeCnn.Tests.Trainer;
 /// a folder with a run in it needs --resume or --overwrite, a damaged or out-of-range last.safetensors is one clear line, stale
 /// temporaries go, and report.json, written last, marks a finished run whose missing reports --resume writes again.
 /// </summary>
-public class RunFolderTests
+public class RunFolderTests : TinyRunTests
 {
-    private string _root = "", _data = "", _model = "";
-
-    [SetUp]
-    public void CreateData()
-    {
-        _root = Path.Combine(Path.GetTempPath(), "nativecnn-runs-" + Guid.NewGuid().ToString("N"));
-        (_data, _model) = TinyRun.Create(_root);
-    }
-
-    [TearDown]
-    public void DeleteData() => Directory.Delete(_root, recursive: true);
-
-    private string[] Recipe(string run, int epochs = 3) => TinyRun.Train(_root, _data, _model, epochs, run);
-
-    private static void AssertCleanError((int ExitCode, string Out, string Error) result, params string[] expected)
-    {
-        Assert.That(result.ExitCode, Is.EqualTo(1), result.Error + result.Out);
-        Assert.That(result.Error, Does.StartWith("error: "));
-        foreach (var e in expected) Assert.That(result.Error, Does.Contain(e));
-        Assert.That(result.Error.Trim().Split('\n'), Has.Length.EqualTo(1), "one line");
-        Assert.That(result.Error + result.Out, Does.Not.Contain("   at "), "no stack trace");
-    }
+    private string[] Recipe(string run, int epochs = 3) => TinyRun.Train(Root, Data, Model, epochs, run);
 
     // A run stopped after an epoch, as a killed one: its files are those of that epoch.
     private string Interrupted(int afterEpoch = 1, int epochs = 3)
     {
-        string run = Path.Combine(_root, "run");
+        string run = Path.Combine(Root, "run");
         TrainCommand.InterruptAfterEpochForTests = afterEpoch;
         try
         {
@@ -79,7 +58,7 @@ public class RunFolderTests
         int given = recipe.IndexOf(option);
         if (given >= 0) recipe.RemoveRange(given, 2);
         string[] args = [.. recipe, "--resume", value is null ? option : $"{option}={value}"];
-        AssertCleanError(Cli.Run(args), message);
+        CliAssert.OneLineError(Cli.Run(args), message);
         Assert.That(Snapshot(run), Is.EqualTo(before), "no file of the run folder changed");
         var resumed = Cli.Run([.. Recipe(run), "--resume"]);
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.Error);
@@ -87,11 +66,11 @@ public class RunFolderTests
     }
 
     [Test]
-    public void A_data_error_leaves_an_interrupted_run_untouched()
+    public void AData_error_leaves_an_interrupted_run_untouched()
     {
         string run = Interrupted();
         var before = Snapshot(run);
-        File.WriteAllText(Path.Combine(_data, "happy", Path.GetFileName(Directory.GetFiles(Path.Combine(_data, "happy"))[0])), "not a jpeg");
+        File.WriteAllText(Path.Combine(Data, "happy", Path.GetFileName(Directory.GetFiles(Path.Combine(Data, "happy"))[0])), "not a jpeg");
         var failed = Cli.Run([.. Recipe(run), "--resume"]);
         Assert.That(failed.ExitCode, Is.EqualTo(1));
         Assert.That(Snapshot(run), Is.EqualTo(before), "the data is read before the folder changes");
@@ -102,7 +81,7 @@ public class RunFolderTests
     {
         string run = Interrupted();
         var before = Snapshot(run);
-        AssertCleanError(Cli.Run(Recipe(run)), run, "is not empty", "last.safetensors", "--resume", "--overwrite");
+        CliAssert.OneLineError(Cli.Run(Recipe(run)), run, "is not empty", "last.safetensors", "--resume", "--overwrite");
         Assert.That(Snapshot(run), Is.EqualTo(before), "the interrupted run's best checkpoint is intact");
 
         var replaced = Cli.Run([.. Recipe(run, epochs: 2), "--overwrite"]);
@@ -111,11 +90,11 @@ public class RunFolderTests
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "report.json")));
         Assert.That(report.RootElement.GetProperty("epochs").GetInt32(), Is.EqualTo(2));
 
-        AssertCleanError(Cli.Run(Recipe(run)), "already holds a finished run", "--overwrite");
-        string notes = Path.Combine(_root, "notes");
+        CliAssert.OneLineError(Cli.Run(Recipe(run)), "already holds a finished run", "--overwrite");
+        string notes = Path.Combine(Root, "notes");
         Directory.CreateDirectory(notes);
         File.WriteAllText(Path.Combine(notes, "todo.txt"), "mine");
-        AssertCleanError(Cli.Run(Recipe(notes)), "is not empty (todo.txt)");
+        CliAssert.OneLineError(Cli.Run(Recipe(notes)), "is not empty (todo.txt)");
         Assert.That(Cli.Run([.. Recipe(notes), "--overwrite"]).ExitCode, Is.EqualTo(0));
         Assert.That(File.ReadAllText(Path.Combine(notes, "todo.txt")), Is.EqualTo("mine"), "--overwrite deletes run files only");
     }
@@ -136,7 +115,7 @@ public class RunFolderTests
         var metadata = content.Metadata.ToDictionary();
         metadata["training"] = JsonSerializer.Serialize(training);
         SafeTensorsFile.Write(last, content.TensorsInOrder, metadata);
-        AssertCleanError(Cli.Run([.. Recipe(run), "--resume"]), last, message);
+        CliAssert.OneLineError(Cli.Run([.. Recipe(run), "--resume"]), last, message);
     }
 
     [TestCase("training", "{\"run\": ", "metadata 'training' is not valid JSON")]
@@ -149,7 +128,7 @@ public class RunFolderTests
         var metadata = content.Metadata.ToDictionary();
         metadata[entry] = json;
         SafeTensorsFile.Write(last, content.TensorsInOrder, metadata);
-        AssertCleanError(Cli.Run([.. Recipe(run), "--resume"]), last, message);
+        CliAssert.OneLineError(Cli.Run([.. Recipe(run), "--resume"]), last, message);
     }
 
     [Test]
@@ -188,17 +167,17 @@ public class RunFolderTests
         Assert.That(regenerated.ExitCode, Is.EqualTo(0), regenerated.Error);
         Assert.That(regenerated.Out, Does.Contain("holds a finished run; writing its missing reports (confusion_matrix.svg)"));
         Assert.That(File.Exists(Path.Combine(run, "confusion_matrix.svg")), Is.True);
-        AssertCleanError(Cli.Run([.. Recipe(run), "--resume"]), "already holds a finished run", "nothing to resume");
+        CliAssert.OneLineError(Cli.Run([.. Recipe(run), "--resume"]), "already holds a finished run", "nothing to resume");
     }
 
     [Test]
-    public void Out_and_data_given_the_wrong_kind_of_path_say_so()
+    public void Out_andData_given_the_wrong_kind_of_path_say_so()
     {
-        string file = Path.Combine(_root, "afile");
+        string file = Path.Combine(Root, "afile");
         File.WriteAllText(file, "x");
-        AssertCleanError(Cli.Run(Recipe(file)), $"--out {file} is a file; expected a folder");
-        AssertCleanError(Cli.Run(["train", "--model", _model, "--data", file, "--out", Path.Combine(_root, "r")]),
+        CliAssert.OneLineError(Cli.Run(Recipe(file)), $"--out {file} is a file; expected a folder");
+        CliAssert.OneLineError(Cli.Run(["train", "--model", Model, "--data", file, "--out", Path.Combine(Root, "r")]),
             $"'{file}' is a file, not a data set; expected fer2013.csv");
-        Assert.That(Directory.Exists(Path.Combine(_root, "r")), Is.False, "nothing was created");
+        Assert.That(Directory.Exists(Path.Combine(Root, "r")), Is.False, "nothing was created");
     }
 }

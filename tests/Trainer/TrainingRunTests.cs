@@ -199,6 +199,7 @@ public class TrainingRunTests
             var missing = Cli.Run([.. recipe, "--out", whole + "-never-started", "--resume"]);
             Assert.That(missing.ExitCode, Is.EqualTo(1));
             Assert.That(missing.Error, Does.Contain("last.safetensors: not found"));
+            Assert.That(Directory.Exists(whole + "-never-started"), Is.False, "a refused resume creates no folder");
         });
     }
 

@@ -67,6 +67,7 @@ public sealed class RunFolder : IDisposable
         Overwrite = overwrite;
         if (File.Exists(Path))
             throw new TrainingException($"{Path} is a file; a run needs a folder (an existing empty one, or a name that does not exist yet)");
+        if (resume && !Directory.Exists(Path)) throw NothingToResume();
         Directory.CreateDirectory(Path);
         _lock = RunLock.Acquire(Path);
         try
@@ -85,8 +86,7 @@ public sealed class RunFolder : IDisposable
     {
         if (Resume)
         {
-            if (!File.Exists(LastCheckpointPath))
-                throw new TrainingException($"{LastCheckpointPath}: not found; resuming continues an interrupted run from the last.safetensors in its folder");
+            if (!File.Exists(LastCheckpointPath)) throw NothingToResume();
             if (IsFinished && MissingReports.Count == 0)
                 throw new TrainingException($"{Path} already holds a finished run ({ReportFile} and every report); there is nothing to resume");
             return;
@@ -99,6 +99,9 @@ public sealed class RunFolder : IDisposable
             throw new TrainingException($"{Path} is not empty ({string.Join(", ", entries.Take(4))}{(entries.Count > 4 ? ", ..." : "")}); "
                 + "continue the run it holds with --resume, replace it with --overwrite, or choose another folder");
     }
+
+    private TrainingException NothingToResume() =>
+        new($"{LastCheckpointPath}: not found; resuming continues an interrupted run from the last.safetensors in its folder");
 
     /// <summary>True when the folder holds an interrupted run that is being continued.</summary>
     public bool Resume { get; }
