@@ -4,7 +4,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using NativeCnn.Engine.Cpu;
+using NativeCnn.Engine.Ops;
 
 namespace NativeCnn.Bench;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using NativeCnn.Engine.Cpu;
+using NativeCnn.Engine.Ops;
 
 namespace NativeCnn.Bench;
 

@@ -16,8 +16,8 @@ internal sealed class ModelFixture : IDisposable
 {
     private readonly Tensor _x, _labels;
 
-    /// <summary>Builds models/<paramref name="name"/>.json on <paramref name="deviceName"/> (cpu, cpu:im2col, opencl[:N],
-    /// cuda[:N]) with batch <paramref name="batch"/> inputs in [0, 1).</summary>
+    /// <summary>Builds models/<paramref name="name"/>.json on <paramref name="deviceName"/> (any --device name, see DeviceFactory)
+    /// with batch <paramref name="batch"/> inputs in [0, 1).</summary>
     public ModelFixture(string name, int batch, string deviceName = "cpu")
     {
         Device = DeviceFactory.Create(deviceName);

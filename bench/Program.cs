@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project bench -- gemm-quick        FMA peak and SGEMM GFLOP/s report (about a minute)
 //   dotnet run -c Release --project bench -- train-throughput  training / inference images per second per seed model
 //   dotnet run -c Release --project bench -- layer-profile     per-layer forward / backward times of a training step
+//   dotnet run -c Release --project bench -- step-stats        kernel launches, copies and allocations per training step
 //   dotnet run -c Release --project bench -- fuzz --format jpeg|png|webp|csv|legend|safetensors|architecture|all --count N --seed S
 using BenchmarkDotNet.Running;
 using NativeCnn.Bench;
@@ -24,6 +25,12 @@ if (args.Length > 0 && args[0] == "fuzz") { Environment.ExitCode = Fuzz.Run(args
 if (args.Length > 0 && args[0] == "layer-profile")
 {
     LayerProfile.Run(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "step-stats")
+{
+    StepStats.Run(args[1..]);
     return;
 }
 

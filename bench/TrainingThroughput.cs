@@ -5,7 +5,7 @@ namespace NativeCnn.Bench;
 
 /// <summary>
 /// `dotnet run -c Release --project bench -- train-throughput [--models a,b] [--batch 64] [--infer-batch 256]
-/// [--steps 10] [--repeats 5] [--device cpu|opencl[:N]|cuda[:N]] [--json]`: images per second of a full training step (forward, fused loss,
+/// [--steps 10] [--repeats 5] [--device cpu|ilgpu-cpu|cuda[:N]|opencl[:N]] [--json]`: images per second of a full training step (forward, fused loss,
 /// backward, Adam) and of inference, per seed model, on random 48x48 inputs, as the median of several timed
 /// rounds after a warm-up (the machine is shared), plus the process's peak resident memory after training and after inference.
 /// Run one model per process (as compare_pytorch.py does) for per-model memory: the peak is process-wide.

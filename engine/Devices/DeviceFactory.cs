@@ -1,56 +1,64 @@
 using NativeCnn.Engine.Devices.Cpu;
-using NativeCnn.Engine.Devices.Cuda;
 using NativeCnn.Engine.Devices.Gpu;
-using NativeCnn.Engine.Devices.OpenCl;
+using NativeCnn.Engine.Devices.Reference;
 
 namespace NativeCnn.Engine.Devices;
 
-/// <summary>Creates the backend named by --device: <c>cpu</c>, <c>cpu:im2col</c>, <c>opencl[:N]</c> or <c>cuda[:N]</c>.</summary>
+/// <summary>
+/// Creates the device named by --device: <c>cpu</c>, <c>cpu:im2col</c>, <c>reference</c>, <c>ilgpu-cpu</c>,
+/// <c>cuda[:N]</c> or <c>opencl[:N]</c>.
+/// </summary>
 public static class DeviceFactory
 {
-    /// <summary>Names --device accepts (N is a device index from <c>nativecnn devices</c>, 0 when left out);
-    /// <c>cpu:im2col</c> is the CPU backend with every convolution on im2col + GEMM (no Winograd), for comparisons.</summary>
-    public static readonly string[] Names = ["cpu", "cpu:im2col", "opencl", "opencl:N", "cuda", "cuda:N"];
+    /// <summary>
+    /// Names --device accepts (N is a device number from <c>nativecnn devices</c>, 0 when left out). <c>cpu:im2col</c> is
+    /// the CPU device with every convolution on im2col + GEMM (no Winograd), for comparisons; <c>reference</c> runs the
+    /// scalar reference of every operation (slow: for tests and learners); <c>ilgpu-cpu</c> runs the GPU kernels on
+    /// ILGPU's CPU accelerator (slow: for tests and debugging).
+    /// </summary>
+    public static readonly string[] Names = ["cpu", "cpu:im2col", "reference", "ilgpu-cpu", "cuda", "cuda:N", "opencl", "opencl:N"];
+
+    /// <summary>One line for --device help texts: the names and what the slow ones are for.</summary>
+    public const string Help = "cpu, cpu:im2col (no Winograd), reference (scalar reference kernels, slow), ilgpu-cpu (GPU kernels on CPU threads, slow), "
+        + "cuda[:N] or opencl[:N] (see nativecnn devices)";
 
     /// <summary>Creates the device.</summary>
-    /// <exception cref="ArgumentException">Unknown device name, bad index, missing GPU runtime, or no such device.</exception>
+    /// <exception cref="ArgumentException">Unknown device name, bad index, missing GPU runtime, no such device, or a
+    /// device ILGPU refuses (the message says why).</exception>
     public static Device Create(string name)
     {
-        var (kind, index) = Parse(name);
+        string lower = name.Trim().ToLowerInvariant();
+        switch (lower)
+        {
+            case "cpu": return new CpuDevice();
+            case "cpu:im2col": return new CpuDevice(ConvolutionAlgorithm.Im2Col);
+            case "reference": return new ReferenceDevice();
+            case "ilgpu-cpu": return Open(name, GpuKind.IlgpuCpu, 0);
+        }
+        int colon = lower.IndexOf(':');
+        string kind = colon < 0 ? lower : lower[..colon];
+        GpuKind gpu = kind switch
+        {
+            "cuda" => GpuKind.Cuda,
+            "opencl" => GpuKind.OpenCl,
+            "cpu" => throw new ArgumentException($"device '{name}': the cpu device takes no index (it uses every core); 'cpu:im2col' turns Winograd off"),
+            _ => throw new ArgumentException($"unknown device '{name}'; available: {string.Join(", ", Names)}"),
+        };
+        int index = 0;
+        if (colon >= 0 && (!int.TryParse(lower[(colon + 1)..], out index) || index < 0))
+            throw new ArgumentException($"device '{name}': expected {kind}:N with N a device number from 'nativecnn devices'");
+        return Open(name, gpu, index);
+    }
+
+    private static GpuDevice Open(string name, GpuKind kind, int index)
+    {
         try
         {
-            return kind switch
-            {
-                "cpu" => new CpuDevice(),
-                Im2Col => new CpuDevice(ConvolutionAlgorithm.Im2Col),
-                "opencl" => new OpenClDevice(index),
-                "cuda" => new CudaDevice(index),
-                _ => throw new InvalidOperationException("unreachable: Parse accepts only known kinds"),
-            };
+            return GpuDevice.Open(kind, index);
         }
         catch (GpuException e)
         {
             throw new ArgumentException($"--device {name}: {e.Message}", e);
         }
-    }
-
-    // The CPU backend without Winograd: a kind of its own, not an index (the cpu device has none).
-    private const string Im2Col = "cpu:im2col";
-
-    /// <summary>Splits "opencl:1" into ("opencl", 1); the index defaults to 0.</summary>
-    private static (string Kind, int Index) Parse(string name)
-    {
-        string lower = name.Trim().ToLowerInvariant();
-        if (lower == Im2Col) return (Im2Col, 0);
-        int colon = lower.IndexOf(':');
-        string kind = colon < 0 ? lower : lower[..colon];
-        if (kind is not ("cpu" or "opencl" or "cuda"))
-            throw new ArgumentException($"unknown device '{name}'; available: {string.Join(", ", Names)}");
-        if (colon < 0) return (kind, 0);
-        if (kind == "cpu")
-            throw new ArgumentException($"device '{name}': the cpu device takes no index (it uses every core); '{Im2Col}' turns Winograd off");
-        if (!int.TryParse(lower[(colon + 1)..], out int index) || index < 0)
-            throw new ArgumentException($"device '{name}': expected {kind}:N with N a device number from 'nativecnn devices'");
-        return (kind, index);
     }
 }

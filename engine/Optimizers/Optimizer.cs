@@ -1,4 +1,3 @@
-using NativeCnn.Engine.Layers;
 using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Engine.Optimizers;

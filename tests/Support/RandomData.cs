@@ -22,6 +22,16 @@ internal static class RandomData
     /// <summary>Asserts |a - e| ≤ tolerance · max(1, |e|) element-wise, reporting the first offender.</summary>
     public static void AssertClose(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, double tolerance, string what)
     {
+        var a = new double[actual.Length];
+        var e = new double[expected.Length];
+        for (int i = 0; i < a.Length; i++) a[i] = actual[i];
+        for (int i = 0; i < e.Length; i++) e[i] = expected[i];
+        AssertClose(a, e, tolerance, what);
+    }
+
+    /// <summary>Asserts |a - e| ≤ tolerance · max(1, |e|) element-wise, reporting the first offender (float64).</summary>
+    public static void AssertClose(ReadOnlySpan<double> actual, ReadOnlySpan<double> expected, double tolerance, string what)
+    {
         Assert.That(actual.Length, Is.EqualTo(expected.Length), what + ": length");
         for (int i = 0; i < actual.Length; i++)
             if (!(Math.Abs(actual[i] - expected[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i]))))

@@ -1,4 +1,5 @@
 using NativeCnn.Data;
+using NativeCnn.Engine.Tensors;
 using NativeCnn.Engine.Devices.Cpu;
 using NativeCnn.Engine.Layers;
 using NativeCnn.Engine.Models;

@@ -1,20 +1,20 @@
 using System.CommandLine;
 using NativeCnn.Engine.Devices.Cpu;
-using NativeCnn.Engine.Devices.Cuda;
-using NativeCnn.Engine.Devices.OpenCl;
+using NativeCnn.Engine.Devices.Gpu;
 
 namespace NativeCnn.Trainer.Cli;
 
 /// <summary>
-/// <c>nativecnn devices</c>: what --device can name on this machine: the CPU (SIMD width,
-/// cores), every OpenCL platform and device, every CUDA device, or why there are none.
+/// <c>nativecnn devices</c>: what --device can name on this machine: the CPU (cores, SIMD width), the reference device,
+/// ILGPU's CPU accelerator, and every CUDA and OpenCL device ILGPU sees with its facts (memory, compute units, warp
+/// size, group size, float64), or why a runtime has none or a device is refused.
 /// </summary>
 public static class DevicesCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var command = new Command("devices", "List the compute devices --device can use (CPU, OpenCL, CUDA)");
+        var command = new Command("devices", "List the compute devices --device can use (CPU, reference, ILGPU: CUDA, OpenCL, its CPU accelerator)");
         command.SetAction(_ => ErrorHandling.Run(() =>
         {
             foreach (string line in Describe()) Console.WriteLine(line);
@@ -23,34 +23,17 @@ public static class DevicesCommand
         return command;
     }
 
-    /// <summary>The listing, one line per device or per reason a backend has none.</summary>
+    /// <summary>The listing, one line per device or per reason a runtime or device cannot be used.</summary>
     public static IEnumerable<string> Describe()
     {
         yield return $"cpu: {MachineInfo.Describe()}, {CpuDevice.SimdBits}-bit SIMD";
         yield return "cpu:im2col: the same CPU with every convolution on im2col + GEMM (no Winograd), for comparisons";
-
-        if (OpenClDevice.TryEnumerate(out var openCl, out string openClReason))
+        yield return "reference: the scalar reference of every operation, one thread (slow: for tests and learners)";
+        foreach (var d in GpuRuntime.List())
         {
-            string? platform = null;
-            foreach (var d in openCl)
-            {
-                if (d.Platform != platform)
-                {
-                    platform = d.Platform;
-                    yield return $"OpenCL platform: {d.Platform} ({d.PlatformVersion})";
-                }
-                yield return $"  opencl:{d.Index}: {d.Name}, {d.ComputeUnits} compute units, {Gib(d.GlobalMemoryBytes)} GiB, " +
-                             $"max work-group {d.MaxWorkGroupSize}, fp64 {(d.SupportsFloat64 ? "yes" : "no")}";
-            }
+            if (d.Refusal == null) yield return $"{d.DeviceName}: {d.Description}";
+            else if (d.Description.Length == 0) yield return $"{d.DeviceName}: none ({d.Refusal})";
+            else yield return $"{d.DeviceName}: refused: {d.Description}: {d.Refusal}";
         }
-        else yield return $"opencl: none ({openClReason})";
-
-        if (CudaDevice.TryEnumerate(out var cuda, out string cudaReason))
-            foreach (var d in cuda)
-                yield return $"cuda:{d.Index}: {d.Name}, compute capability {d.ComputeCapabilityMajor}.{d.ComputeCapabilityMinor}, " +
-                             $"{d.Multiprocessors} SMs, {Gib(d.TotalMemoryBytes)} GiB";
-        else yield return $"cuda: none ({cudaReason})";
     }
-
-    private static string Gib(long bytes) => (bytes / (1024.0 * 1024 * 1024)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 }

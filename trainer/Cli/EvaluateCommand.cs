@@ -22,7 +22,7 @@ public static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "Which part: private-test / test (default), public-test / validation, train, or all (every image: for a folder without a split of its own)", DefaultValueFactory = _ => "private-test" };
         split.AcceptOnlyFromAmong([.. TrainingData.PartNames]);
         var json = new Option<bool>("--json") { Description = "Print one JSON object (accuracy, balanced_accuracy, macro_f1, per_class, confusion_matrix, count)" };
-        var device = new Option<string>("--device") { Description = "Compute device", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "Compute device: " + DeviceFactory.Help, DefaultValueFactory = _ => "cpu" };
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip (average with the mirror image) or ten-crop", DefaultValueFactory = _ => "none" };
         tta.AcceptOnlyFromAmong("none", "flip", "ten-crop");
         var cacheDir = CacheDirOption.Create();

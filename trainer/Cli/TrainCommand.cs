@@ -89,7 +89,7 @@ public static class TrainCommand
         var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0 };
         var nesterov = new Option<bool>("--nesterov") { Description = "Use Nesterov momentum with sgd" };
         var seed = new Option<ulong>("--seed") { Description = "Seed for initialisation, shuffling, dropout and augmentation", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "Compute device: cpu, cpu:im2col (no Winograd), opencl[:N] or cuda[:N] (see nativecnn devices)", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "Compute device: " + DeviceFactory.Help, DefaultValueFactory = _ => "cpu" };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<model>-<time>)" };
         var perClass = new Option<int>("--samples-per-class") { Description = "Train on a seeded stratified subset of this many images per class (0 = all)", DefaultValueFactory = _ => 0 };
         var schedule = new Option<string>("--lr-schedule") { Description = "constant, step (x0.1 every third of the epochs), cosine, or plateau (Keras ReduceLROnPlateau: by default x0.5 after 3 epochs without a lower validation loss; see --plateau-*)", DefaultValueFactory = _ => "constant" };

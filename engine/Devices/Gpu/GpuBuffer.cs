@@ -1,18 +1,18 @@
+using ILGPU;
+using ILGPU.Runtime;
+
 namespace NativeCnn.Engine.Devices.Gpu;
 
-/// <summary>Device memory of a GPU backend: a cl_mem or a CUdeviceptr, freed through the backend that made it.</summary>
+/// <summary>Device memory of a <see cref="GpuDevice"/>: an ILGPU buffer of bytes, viewed as the tensor's element type.</summary>
 internal sealed class GpuBuffer : DeviceBuffer
 {
-    private readonly IGpuBackend _backend;
+    public GpuBuffer(Accelerator accelerator, long bytes) : base(bytes) => Memory = accelerator.Allocate1D<byte>(bytes);
 
-    public GpuBuffer(IGpuBackend backend, long bytes) : base(bytes)
-    {
-        _backend = backend;
-        Handle = backend.Allocate(bytes);
-    }
+    /// <summary>The ILGPU allocation.</summary>
+    public MemoryBuffer1D<byte, Stride1D.Dense> Memory { get; }
 
-    /// <summary>The runtime's handle for this memory.</summary>
-    public nint Handle { get; }
+    /// <summary>The first <paramref name="length"/> elements as T.</summary>
+    public ArrayView<T> View<T>(long length) where T : unmanaged => Memory.View.AsContiguous().Cast<T>().SubView(0, length);
 
-    protected override void Release() => _backend.Free(Handle);
+    protected override void Release() => Memory.Dispose();
 }
