@@ -69,7 +69,8 @@ public static class Fuzzer
         {
             for (int i = 0; i < count; i++)
             {
-                var random = new Random(HashCode.Combine(seed, i));
+                // Input i of a seed is the same in every process (HashCode.Combine would not be: it is salted per process).
+                var random = new Random(unchecked(seed * 1_000_003 + i));
                 byte[] seedFile = target.Seeds[random.Next(target.Seeds.Count)], other = target.Seeds[random.Next(target.Seeds.Count)];
                 var (input, mutation) = Mutator.Mutate(seedFile, other, target.HeaderEdits, random);
                 string path = Path.Combine(work, $"input-{i}{target.Extension}");

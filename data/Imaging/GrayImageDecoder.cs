@@ -180,11 +180,10 @@ public sealed class GrayImageDecoder
             // UnknownImageFormatException and InvalidImageContentException derive from ImageFormatException.
             throw new ImageDecodeException(sourceName, ex.Message.Split('\n')[0].Trim());
         }
-        catch (Exception ex) when (ex is not (ImageDecodeException or OutOfMemoryException or ThreadInterruptedException))
+        catch (Exception ex) when (ex is not (ImageDecodeException or OutOfMemoryException))
         {
-            // Malformed data a decoder did not anticipate surfaces as whatever its code meets: an index out of range, a null
-            // reference, an overflow (fuzzing finds all three in ImageSharp 2.1.13's JPEG, PNG and WebP decoders). For the
-            // caller it is one more file that cannot be decoded.
+            // Malformed data a decoder did not anticipate surfaces as whatever its code meets (fuzzing found a null reference in
+            // ImageSharp 2.1.13's JPEG decoder and an argument error in its WebP decoder): one more file that cannot be decoded.
             // An argument exception's text names a parameter of ImageSharp's code, which says nothing to the reader: only its type is kept.
             string why = ex is ArgumentException ? ex.GetType().Name : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}";
             throw new ImageDecodeException(sourceName, $"{name} data is malformed (the decoder failed with {why})");

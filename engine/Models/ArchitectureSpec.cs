@@ -231,17 +231,18 @@ public sealed class LayerSpec
         if (!_arguments.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         string expected = $"'{key}' must be {{\"l2\": factor}} with a number >= 0, or null";
         if (v.ValueKind != JsonValueKind.Object)
-            throw new ModelFormatException($"{Where}: {expected}, got {v.GetRawText()}");
+            throw new ModelFormatException($"{Where}: {expected}, got {Shorten(v.GetRawText())}");
         var unknown = v.EnumerateObject().Select(p => p.Name).Where(n => n != "l2").ToArray();
         if (unknown.Length > 0)
             throw new ModelFormatException($"{Where}: '{key}' has unknown key(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))}; NativeCnn supports only {{\"l2\": factor}}");
         if (!v.TryGetProperty("l2", out var factor) || factor.ValueKind != JsonValueKind.Number || !factor.TryGetDouble(out double l2))
-            throw new ModelFormatException($"{Where}: {expected}, got {v.GetRawText()}");
+            throw new ModelFormatException($"{Where}: {expected}, got {Shorten(v.GetRawText())}");
         try { return new L2Regularizer(l2); }
         catch (ArgumentException e) { throw new ModelFormatException($"{Where}: '{key}': {e.Message}", e); }
     }
 
-    private static string Shorten(string raw) => raw.Length <= 40 ? raw : raw[..40] + "...";
+    // A value as the file wrote it, on one line (an object or array may span several).
+    private static string Shorten(string raw) => Serialization.ErrorText.OneLine(raw, 60);
 
     /// <summary>Fails on arguments the layer does not know, so a typo never goes unnoticed.</summary>
     /// <exception cref="ModelFormatException">An unknown argument is present.</exception>

@@ -129,7 +129,7 @@ public sealed class ModelFootprint
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         foreach (var l in Layers)
             if (Multiply(l.LargestValuesPerImage, batch) > MaxTensorElements)
-                throw new ModelFormatException($"{Source}: layer {l.Name} ({l.Type}) would hold {Count(Multiply(l.LargestValuesPerImage, batch))} values in one tensor "
+                throw new ModelFormatException($"{Source}: layer {Quote(l.Name)} ({l.Type}) would hold {Count(Multiply(l.LargestValuesPerImage, batch))} values in one tensor "
                     + $"at batch {batch} ({Count(l.LargestValuesPerImage)} per image), more than a tensor holds ({Count(MaxTensorElements)}); use a smaller batch or input");
     }
 
@@ -137,8 +137,8 @@ public sealed class ModelFootprint
     {
         if (bytes <= budget) return;
         var largest = Layers.MaxBy(layerBytes)!;
-        throw new ModelFormatException($"{Source}: model '{Model}' needs about {MemoryBudget.Format(bytes)} {purpose}, over the memory budget of "
-            + $"{MemoryBudget.Format(budget)}; its largest layer is {largest.Name} ({largest.Type}, {Count(largest.Parameters)} parameters, "
+        throw new ModelFormatException($"{Source}: model '{Quote(Model)}' needs about {MemoryBudget.Format(bytes)} {purpose}, over the memory budget of "
+            + $"{MemoryBudget.Format(budget)}; its largest layer is {Quote(largest.Name)} ({largest.Type}, {Count(largest.Parameters)} parameters, "
             + $"output {Shape(largest.OutputShape)}: about {MemoryBudget.Format(layerBytes(largest))}). Make the model, the input or the batch smaller, "
             + $"or raise the budget with {MemoryBudget.EnvironmentVariable} (e.g. {MemoryBudget.EnvironmentVariable}=32G)");
     }
@@ -161,7 +161,7 @@ public sealed class ModelFootprint
         if (sizes is not { } s) return null;
         long outputValues = Product(s.output);
         if (s.output.Any(d => d > MaxTensorElements) || outputValues > MaxTensorElements)
-            throw new ModelFormatException($"{source}: layer {layer.Name} ({layer.TypeName}) outputs {Shape(s.output)} = {Count(outputValues)} values per image, "
+            throw new ModelFormatException($"{source}: layer {Quote(layer.Name)} ({layer.TypeName}) outputs {Shape(s.output)} = {Count(outputValues)} values per image, "
                 + $"more than a tensor holds ({Count(MaxTensorElements)})");
         return new LayerFootprint(layer.Name, layer.TypeName, [.. s.output.Select(d => (int)d)], s.parameters, s.trainable, s.training, s.inference, s.largest);
     }
@@ -172,7 +172,7 @@ public sealed class ModelFootprint
         var (sh, sw) = c.Strides;
         // Conv2DGeometry works in 32-bit integers: input + stride + kernel must stay representable.
         if (input[1] + sh + kh > int.MaxValue || input[2] + sw + kw > int.MaxValue)
-            throw new ModelFormatException($"{source}: layer {c.Name} (Conv2D): kernel_size {kh}x{kw} and strides {sh}x{sw} on a {input[1]}x{input[2]} input are beyond 32-bit sizes");
+            throw new ModelFormatException($"{source}: layer {Quote(c.Name)} (Conv2D): kernel_size {kh}x{kw} and strides {sh}x{sw} on a {input[1]}x{input[2]} input are beyond 32-bit sizes");
         long oh = c.Padding == Padding.Same ? (input[1] + sh - 1) / sh : input[1] >= kh ? (input[1] - kh) / sh + 1 : 0;
         long ow = c.Padding == Padding.Same ? (input[2] + sw - 1) / sw : input[2] >= kw ? (input[2] - kw) / sw + 1 : 0;
         if (oh <= 0 || ow <= 0) return null;
@@ -205,9 +205,12 @@ public sealed class ModelFootprint
     private static void CheckParameter(string source, Layer layer, string name, long[] shape, long values)
     {
         if (values > MaxTensorElements)
-            throw new ModelFormatException($"{source}: layer {layer.Name} ({layer.TypeName}) would have a {name} of {Shape(shape)} = {Count(values)} values, "
+            throw new ModelFormatException($"{source}: layer {Quote(layer.Name)} ({layer.TypeName}) would have a {name} of {Shape(shape)} = {Count(values)} values, "
                 + $"more than a tensor holds ({Count(MaxTensorElements)})");
     }
+
+    // Names come from the architecture file, which may make them any length.
+    private static string Quote(string name) => Serialization.ErrorText.OneLine(name, 60);
 
     private static int Size(DType dtype) => dtype == DType.Float64 ? 8 : 4;
 

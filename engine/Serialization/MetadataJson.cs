@@ -105,8 +105,7 @@ public sealed class MetadataJson
     /// <param name="value">What it is.</param>
     public CheckpointFormatException Wrong(string key, string expected, JsonElement value)
     {
-        string raw = value.GetRawText();
-        if (raw.Length > 60) raw = raw[..60] + "...";
+        string raw = ErrorText.OneLine(value.GetRawText(), 60);
         return new CheckpointFormatException(_path, string.Create(CultureInfo.InvariantCulture, $"metadata '{_entry}' key '{_prefix}{key}' {expected}, got {raw}"));
     }
 }

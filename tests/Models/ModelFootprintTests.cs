@@ -153,6 +153,13 @@ public class ModelFootprintTests
             {"input_shape": [8, 8, 1], "classes": ["a", "b"], "layers": [{"type": "Conv2D", "filters": 2, "kernel_size": [3, 2.5]}]}
             """, "k.json").Layers.Select(LayerFactory.Create).ToList(),
             Throws.TypeOf<ModelFormatException>().With.Message.EqualTo("k.json: layers[0] (Conv2D): 'kernel_size' must be an integer or [height, width] of integers, got [3, 2.5]"));
+        // Found by the fuzzer: a value the file spreads over lines is quoted on one.
+        Assert.That(() => ArchitectureSpec.Parse("""
+            {"input_shape": [8, 8, 1], "classes": ["a", "b"], "layers": [{"type": "Dense", "units": 2, "kernel_regularizer": {
+                "l2": "x"
+            }}]}
+            """, "r.json").Layers.Select(LayerFactory.Create).ToList(),
+            Throws.TypeOf<ModelFormatException>().With.Message.EqualTo("""r.json: layers[0] (Dense): 'kernel_regularizer' must be {"l2": factor} with a number >= 0, or null, got { "l2": "x" }"""));
         Assert.That(() => ArchitectureSpec.Parse("""{"input_shape": [8, 8, 1], "classes": ["a", "b", "a"], "layers": [{"type": "Flatten"}]}""", "c.json"),
             Throws.TypeOf<ModelFormatException>().With.Message.EqualTo("c.json: 'classes' names 'a' 2 times; each class needs one name of its own"));
     }
