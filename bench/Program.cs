@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench -- train-throughput  training / inference images per second per seed model
 //   dotnet run -c Release --project bench -- layer-profile     per-layer forward / backward times of a training step
 //   dotnet run -c Release --project bench -- step-stats        kernel launches, copies and allocations per training step
+//   dotnet run -c Release --project bench -- fuzz --format jpeg|png|webp|csv|legend|safetensors|architecture|all --count N --seed S
 using BenchmarkDotNet.Running;
 using NativeCnn.Bench;
 
@@ -18,6 +19,8 @@ if (args.Length > 0 && args[0] == "train-throughput")
     TrainingThroughput.Run(args[1..]);
     return;
 }
+
+if (args.Length > 0 && args[0] == "fuzz") { Environment.ExitCode = Fuzz.Run(args[1..]); return; }
 
 if (args.Length > 0 && args[0] == "layer-profile")
 {

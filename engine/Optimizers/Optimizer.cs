@@ -35,6 +35,9 @@ public abstract class Optimizer : IDisposable
     /// <summary>Names of the per-parameter state slots, e.g. ["m", "v"].</summary>
     protected abstract string[] SlotNames { get; }
 
+    /// <summary>State tensors kept per trainable parameter (Adam 2, SGD with momentum 1, plain SGD 0), each of the parameter's size.</summary>
+    public int SlotsPerParameter => SlotNames.Length;
+
     /// <summary>Applies one step to every trainable parameter.</summary>
     public void Step(IEnumerable<Parameter> parameters)
     {
