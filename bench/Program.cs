@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project bench -- step-stats        kernel launches, copies and allocations per training step
 //   dotnet run -c Release --project bench -- gemm-sweep        every GPU GEMM tile shape on SGEMMs and the models' convolutions
 //   dotnet run -c Release --project bench -- loader-throughput images per second of the input pipeline alone (decode cache, batches, augmentation)
+//   dotnet run -c Release --project bench -- fuzz --format jpeg|png|webp|csv|legend|safetensors|architecture|all --count N --seed S
 using BenchmarkDotNet.Running;
 using NativeCnn.Bench;
 
@@ -20,6 +21,8 @@ if (args.Length > 0 && args[0] == "train-throughput")
     TrainingThroughput.Run(args[1..]);
     return;
 }
+
+if (args.Length > 0 && args[0] == "fuzz") { Environment.ExitCode = Fuzz.Run(args[1..]); return; }
 
 if (args.Length > 0 && args[0] == "layer-profile")
 {

@@ -6,16 +6,4 @@
 # and later, and GPU vendors' drivers, are accepted. Not needed for cpu, reference, ilgpu-cpu or cuda (CUDA needs only
 # the NVIDIA driver). Safe to run repeatedly; uses sudo when not root.
 set -euo pipefail
-
-packages=(ocl-icd-libopencl1 pocl-opencl-icd)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-echo "installing ${missing[*]}" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+exec bash "$(dirname "$0")/install-debian-packages.sh" ocl-icd-libopencl1 pocl-opencl-icd

@@ -31,21 +31,29 @@ public sealed record AugmentationOptions
     /// <exception cref="ArgumentOutOfRangeException">A range is negative, NaN, or beyond its limit.</exception>
     public void Validate()
     {
-        // A rotation range of 180 already covers every angle; 360 is accepted because Keras users write it.
-        Check(RotationRange, 360, inclusive: true, nameof(RotationRange));
-        Check(WidthShiftRange, 1, inclusive: false, nameof(WidthShiftRange));
-        Check(HeightShiftRange, 1, inclusive: false, nameof(HeightShiftRange));
-        Check(ZoomRange, 1, inclusive: false, nameof(ZoomRange));
-        Check(ShearRange, 90, inclusive: false, nameof(ShearRange));
+        if (FindProblem() is { } p)
+        {
+            throw new ArgumentOutOfRangeException(p.Property, p.Value, $"{p.Property} must be in {p.Interval}, got {p.Value}.");
+        }
     }
 
-    private static void Check(double value, double limit, bool inclusive, string name)
+    /// <summary>The first range that is negative, NaN or beyond its limit, with the interval it must lie in; null when all are valid.</summary>
+    /// <returns>The property's name (e.g. "RotationRange"), its value and the interval, e.g. "[0, 360]".</returns>
+    public (string Property, double Value, string Interval)? FindProblem()
     {
-        bool ok = value >= 0 && (inclusive ? value <= limit : value < limit);
-        if (!ok)
+        // A rotation range of 180 already covers every angle; 360 is accepted because Keras users write it.
+        (string, double, double, bool)[] ranges =
+        [
+            (nameof(RotationRange), RotationRange, 360, true), (nameof(WidthShiftRange), WidthShiftRange, 1, false),
+            (nameof(HeightShiftRange), HeightShiftRange, 1, false), (nameof(ZoomRange), ZoomRange, 1, false), (nameof(ShearRange), ShearRange, 90, false),
+        ];
+        foreach (var (name, value, limit, inclusive) in ranges)
         {
-            string interval = inclusive ? $"[0, {limit}]" : $"[0, {limit})";
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in {interval}, got {value}.");
+            if (!(value >= 0 && (inclusive ? value <= limit : value < limit)))
+            {
+                return (name, value, inclusive ? $"[0, {limit}]" : $"[0, {limit})");
+            }
         }
+        return null;
     }
 }

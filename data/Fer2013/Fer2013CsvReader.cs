@@ -7,7 +7,7 @@ namespace NativeCnn.Data.Fer2013;
 /// <summary>
 /// Reads the original Kaggle <c>fer2013.csv</c>: header <c>emotion,pixels,Usage</c>, then one row
 /// per image with the emotion id (0-6), 2304 space-separated pixel values 0-255 (48x48,
-/// row-major) and the Usage (Training, PublicTest, PrivateTest).
+/// row-major) and the Usage (Training, PublicTest, PrivateTest). Fields may be quoted ("70 80 ...").
 /// </summary>
 /// <remarks>
 /// <para>Malformed rows (wrong pixel count, value out of range, unknown emotion or Usage, missing
@@ -54,7 +54,7 @@ public static class Fer2013CsvReader
         using (var reader = new StreamReader(csvPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16))
         {
             string? header = reader.ReadLine();
-            if (header is null || !string.Equals(header.Trim(), ExpectedHeader, StringComparison.Ordinal))
+            if (header is null || !string.Equals(header.Trim().Replace("\"", ""), ExpectedHeader, StringComparison.Ordinal))
             {
                 throw new DatasetException($"{csvPath}:1: expected header '{ExpectedHeader}', found '{Shorten(header ?? "<empty file>")}'.");
             }
@@ -109,11 +109,11 @@ public static class Fer2013CsvReader
         {
             return "expected 3 comma-separated fields (emotion,pixels,Usage), found 1";
         }
-        ReadOnlySpan<char> emotionField = line[..firstComma].Trim();
+        ReadOnlySpan<char> emotionField = Unquote(line[..firstComma]);
         ReadOnlySpan<char> rest = line[(firstComma + 1)..];
         int secondComma = rest.IndexOf(',');
-        ReadOnlySpan<char> pixelField = secondComma < 0 ? rest : rest[..secondComma];
-        ReadOnlySpan<char> usageField = secondComma < 0 ? default : rest[(secondComma + 1)..].Trim();
+        ReadOnlySpan<char> pixelField = Unquote(secondComma < 0 ? rest : rest[..secondComma]);
+        ReadOnlySpan<char> usageField = secondComma < 0 ? default : Unquote(rest[(secondComma + 1)..]);
 
         var problems = new List<string>(2);
         if (!int.TryParse(emotionField, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out emotion)
@@ -139,6 +139,14 @@ public static class Fer2013CsvReader
             }
         }
         return problems.Count == 0 ? null : string.Join("; ", problems);
+    }
+
+    /// <summary>A field without surrounding spaces and without the double quotes CSV writers may put around it
+    /// (RFC 4180; pandas quotes the pixel field when asked to quote all fields). No field of this format holds a comma or a quote.</summary>
+    private static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> field)
+    {
+        field = field.Trim();
+        return field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1] : field;
     }
 
     /// <summary>Parses space-separated integers 0-255 into <paramref name="pixels"/>; requires exactly 2304 of them.</summary>

@@ -29,6 +29,22 @@ public static class ImageFolderReader
     /// <summary>Reader identity in cache keys; bump when the output for the same input changes.</summary>
     private const string CacheKind = "image-folder/2";
 
+    /// <summary>The classes of the tree at <paramref name="root"/>, in label order: its subfolder names, sorted ordinally (as Keras sorts them).</summary>
+    /// <exception cref="DatasetException">The root is missing or has no class folders.</exception>
+    public static IReadOnlyList<string> ClassNames(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            throw new DatasetException($"Image folder '{root}' does not exist; expected one subfolder per class.");
+        }
+        string[] classes = [.. Directory.GetDirectories(root).Select(Path.GetFileName).Cast<string>().Order(StringComparer.Ordinal)];
+        if (classes.Length == 0)
+        {
+            throw new DatasetException($"Image folder '{root}' has no class subfolders; expected <class>/<image>.jpg|.png.");
+        }
+        return classes;
+    }
+
     /// <summary>Loads the tree, from the cache when it is valid.</summary>
     /// <param name="root">Folder holding one subfolder per class.</param>
     /// <param name="options">Output size, strictness, cache and threads; null for <see cref="ReadOptions.Default"/> (48x48).</param>
@@ -51,20 +67,11 @@ public static class ImageFolderReader
         options.Validate();
         var clock = Stopwatch.StartNew();
         root = Path.GetFullPath(root);
-        if (!Directory.Exists(root))
-        {
-            throw new DatasetException($"Image folder '{root}' does not exist; expected one subfolder per class.");
-        }
-
+        string[] classes = [.. ClassNames(root)];
         var listingIssues = new List<DatasetIssue>();
         foreach (string stray in Directory.GetFiles(root).Order(StringComparer.Ordinal))
         {
             listingIssues.Add(new DatasetIssue(stray, 0, "not inside a class folder; ignored"));
-        }
-        string[] classes = [.. Directory.GetDirectories(root).Select(Path.GetFileName).Cast<string>().Order(StringComparer.Ordinal)];
-        if (classes.Length == 0)
-        {
-            throw new DatasetException($"Image folder '{root}' has no class subfolders; expected <class>/<image>.jpg|.png.");
         }
 
         var files = new List<(string FullPath, SourceFileEntry Source, int Label)>();

@@ -79,8 +79,10 @@ public sealed class GrayImageDecoder
     /// <param name="path">The file.</param>
     /// <returns>The format's name ("JPEG", "PNG", "BMP", "GIF", "TIFF", "WebP") and its usual extensions (lower case, no dot), or null.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="ImageDecodeException">The file has 0 bytes (see <see cref="ThrowIfNotReadable"/>).</exception>
     public (string Name, IReadOnlyList<string> Extensions)? DetectFormat(string path)
     {
+        ThrowIfNotReadable(path);
         IImageFormat? format = Image.DetectFormat(configuration, path);
         return format is null ? null : (NameOf(format), format.FileExtensions.Select(e => e.ToLowerInvariant()).ToArray());
     }
@@ -102,8 +104,26 @@ public sealed class GrayImageDecoder
     /// <param name="path">The image file.</param>
     /// <returns>A one-channel image, [H, W] row-major bytes.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    /// <exception cref="ImageDecodeException">As <see cref="Decode(byte[], string)"/>.</exception>
-    public DecodedImage DecodeFile(string path) => Decode(File.ReadAllBytes(path), path);
+    /// <exception cref="ImageDecodeException">As <see cref="Decode(byte[], string)"/>, or the file has 0 bytes (see <see cref="ThrowIfNotReadable"/>).</exception>
+    public DecodedImage DecodeFile(string path)
+    {
+        ThrowIfNotReadable(path);
+        return Decode(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>
+    /// Refuses to open a file of 0 bytes: it holds no image, and it is also how a FIFO, a socket or a device looks to
+    /// .NET, which exposes no file type. Opening a FIFO blocks until something writes to it, and a device may never
+    /// end, so such a file is reported and never read; every reader checks this before it opens an image.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="ImageDecodeException">The file has 0 bytes; the message names it.</exception>
+    /// <exception cref="IOException">The file does not exist or cannot be examined.</exception>
+    public static void ThrowIfNotReadable(string path)
+    {
+        if (new FileInfo(path).Length == 0)
+            throw new ImageDecodeException(path, "0 bytes: an empty file, or not a regular file (a FIFO, socket or device, which is never opened)");
+    }
 
     /// <summary>
     /// Decodes the first <paramref name="length"/> bytes of <paramref name="data"/> into
@@ -119,20 +139,22 @@ public sealed class GrayImageDecoder
             throw new ImageDecodeException(sourceName, "file is empty (0 bytes), expected image data");
         }
         using var stream = new MemoryStream(data, 0, length, writable: false);
+        string name = "image";
         try
         {
+            if (Image.DetectFormat(configuration, data.AsSpan(0, length)) is { } detected) name = NameOf(detected);
             IImageInfo? info = Image.Identify(configuration, stream, out IImageFormat? format);
             if (info is null || format is null)
             {
                 throw new ImageDecodeException(sourceName,
                     $"not a JPEG, PNG, BMP, GIF, TIFF or WebP file: starts with {Convert.ToHexString(data, 0, Math.Min(length, 8))}");
             }
-            string name = NameOf(format);
+            name = NameOf(format);
             long pixels = (long)info.Width * info.Height;
             if (pixels > MaxPixels || info.Width <= 0 || info.Height <= 0)
             {
                 throw new ImageDecodeException(sourceName,
-                    $"{name} header claims {info.Width}x{info.Height} = {pixels:N0} pixels, over the limit of {MaxPixels:N0} (ReadOptions.MaxImagePixels); not decoded");
+                    $"{name} header claims {info.Width}x{info.Height} = {pixels:N0} pixels, over the limit of {MaxPixels:N0} pixels; not decoded (raise the limit with --max-image-pixels, or ReadOptions.MaxImagePixels in code)");
             }
             if (ImageCompleteness.FindTruncation(data.AsSpan(0, length), name) is { } truncation)
             {
@@ -153,13 +175,18 @@ public sealed class GrayImageDecoder
             ToGray(image, gray.AsSpan(0, (int)pixels));
             return (image.Width, image.Height, name);
         }
-        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidMemoryOperationException
-                                       or ArgumentException or IndexOutOfRangeException or InvalidOperationException
-                                       or EndOfStreamException or OverflowException)
+        catch (Exception ex) when (ex is ImageFormatException or NotSupportedException or InvalidMemoryOperationException)
         {
-            // UnknownImageFormatException and InvalidImageContentException derive from ImageFormatException;
-            // the rest are what a decoder meets on malformed data it did not anticipate.
+            // UnknownImageFormatException and InvalidImageContentException derive from ImageFormatException.
             throw new ImageDecodeException(sourceName, ex.Message.Split('\n')[0].Trim());
+        }
+        catch (Exception ex) when (ex is not (ImageDecodeException or OutOfMemoryException))
+        {
+            // Malformed data a decoder did not anticipate surfaces as whatever its code meets (fuzzing found a null reference in
+            // ImageSharp 2.1.13's JPEG decoder and an argument error in its WebP decoder): one more file that cannot be decoded.
+            // An argument exception's text names a parameter of ImageSharp's code, which says nothing to the reader: only its type is kept.
+            string why = ex is ArgumentException ? ex.GetType().Name : $"{ex.GetType().Name}: {ex.Message.Split('\n')[0].Trim()}";
+            throw new ImageDecodeException(sourceName, $"{name} data is malformed (the decoder failed with {why})");
         }
     }
 

@@ -70,7 +70,9 @@ internal static class ImageCompleteness
             long end = offset + 12 + size;
             if (end > data.Length)
             {
-                return $"the {type} chunk at byte {offset} needs {12 + size} bytes, {data.Length - offset} are left";
+                // A chunk type is four letters; damaged ones may hold any byte, which a message shows in hex.
+                string shown = type.All(char.IsAsciiLetter) ? type : "0x" + Convert.ToHexString(data.Slice((int)offset + 4, 4));
+                return $"the {shown} chunk at byte {offset} needs {12 + size} bytes, {data.Length - offset} are left";
             }
             if (type == "IEND")
             {

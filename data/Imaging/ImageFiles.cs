@@ -10,6 +10,34 @@ public sealed record ImageFileSet(float[] Pixels, IReadOnlyList<string> Files, I
 public static class ImageFiles
 {
     /// <summary>
+    /// The image files named by <paramref name="paths"/>: a file as given (whatever its extension), a
+    /// folder's files with an image extension (<see cref="GrayImageDecoder.FileExtensions"/>) in name order.
+    /// </summary>
+    /// <param name="paths">Files and folders.</param>
+    /// <param name="missing">Receives each path that is neither a file nor a folder; null to throw instead.</param>
+    /// <returns>The files, in order.</returns>
+    /// <exception cref="DatasetException">A path does not exist and <paramref name="missing"/> is null.</exception>
+    public static IReadOnlyList<string> List(IEnumerable<string> paths, ICollection<DatasetIssue>? missing = null)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+                files.AddRange(Directory.EnumerateFiles(path)
+                    .Where(f => GrayImageDecoder.FileExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal));
+            else if (File.Exists(path)) files.Add(path);
+            else
+            {
+                string why = $"does not exist; expected an image file or a folder of images ({string.Join(", ", GrayImageDecoder.FileExtensions)})";
+                if (missing is null) throw new DatasetException($"'{path}' {why}");
+                missing.Add(new DatasetIssue(path, 0, why));
+            }
+        }
+        return files;
+    }
+
+    /// <summary>
     /// Decodes every image under <paramref name="paths"/> to grayscale (<see cref="GrayImageDecoder"/>:
     /// JPEG, PNG, BMP, GIF, TIFF, WebP, recognised by content), resized to height x width
     /// (<see cref="Resize"/>) and scaled to [0, 1]. A folder contributes its files with an image
@@ -24,16 +52,7 @@ public static class ImageFiles
     /// <exception cref="DatasetException">A path does not exist, or a file cannot be read at all.</exception>
     public static ImageFileSet LoadGray(IEnumerable<string> paths, int height, int width, long maxPixels = GrayImageDecoder.DefaultMaxPixels)
     {
-        var files = new List<string>();
-        foreach (var path in paths)
-        {
-            if (Directory.Exists(path))
-                files.AddRange(Directory.EnumerateFiles(path)
-                    .Where(f => GrayImageDecoder.FileExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal));
-            else if (File.Exists(path)) files.Add(path);
-            else throw new DatasetException($"'{path}' does not exist; expected an image file or a folder of images ({string.Join(", ", GrayImageDecoder.FileExtensions)})");
-        }
+        var files = List(paths);
         var options = new ReadOptions { Height = height, Width = width, MaxImagePixels = maxPixels, UseCache = false };
         options.Validate();
         int size = height * width;

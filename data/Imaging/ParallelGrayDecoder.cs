@@ -108,7 +108,8 @@ internal static class ParallelGrayDecoder
             (int w, int h, _) = decoder.DecodeInto(files.Buffer, length, path, ref gray);
             if ((h != height || w != width) && !allowResize)
             {
-                throw new DatasetException($"Image '{path}' is {w}x{h}; expected {width}x{height} (set AllowResize to resize).");
+                // Only FER-2013's readers keep sizes strict: a face of another size means a file from another data set.
+                throw new DatasetException($"Image '{path}' is {w}x{h}, but every image of this data set is {width}x{height}; is the file from another data set?");
             }
             Resize.Gray(gray.AsSpan(0, w * h), h, w, destination, height, width, ref resizeScratch);
         }

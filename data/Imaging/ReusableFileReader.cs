@@ -13,8 +13,10 @@ internal sealed class ReusableFileReader(int initialCapacity = 1 << 16)
     /// <summary>Reads <paramref name="path"/> into <see cref="Buffer"/>.</summary>
     /// <returns>The number of bytes read.</returns>
     /// <exception cref="IOException">The file cannot be read or is too large to be an image (over 1 GiB).</exception>
+    /// <exception cref="ImageDecodeException">The file has 0 bytes: empty, or a FIFO, socket or device, which is never opened.</exception>
     public int Read(string path)
     {
+        GrayImageDecoder.ThrowIfNotReadable(path);
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         long length = RandomAccess.GetLength(handle);
         if (length > int.MaxValue / 2)

@@ -107,7 +107,16 @@ public static class MuxspaceReader
             {
                 continue; // Conflicting or unknown label: already reported from the legend.
             }
-            var format = ReadFormat(decoder, file.FullName);
+            (string Name, IReadOnlyList<string> Extensions)? format;
+            try
+            {
+                format = ReadFormat(decoder, file.FullName);
+            }
+            catch (ImageDecodeException e)
+            {
+                issues.Add((MuxspaceIssueKind.UnsupportedFormat, new DatasetIssue(file.FullName, 0, e.CodecMessage + "; skipped")));
+                continue;
+            }
             if (format is not { } found)
             {
                 issues.Add((MuxspaceIssueKind.UnsupportedFormat, new DatasetIssue(file.FullName, 0,

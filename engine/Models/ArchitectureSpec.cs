@@ -67,7 +67,7 @@ public sealed class ArchitectureSpec
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new ModelFormatException($"{source}: not valid JSON (line {e.LineNumber + 1}): {e.Message}", e); }
+        catch (JsonException e) { throw new ModelFormatException($"{source}: not valid JSON (line {e.LineNumber + 1}): {Serialization.ErrorText.OneLine(e.Message)}", e); }
         using (doc)
         {
             var root = doc.RootElement;
@@ -78,6 +78,8 @@ public sealed class ArchitectureSpec
                 throw new ModelFormatException($"{source}: input_shape must be [height, width, channels] with positive sizes, got [{string.Join(", ", input)}]");
             string[] classes = ReadStringArray(root, "classes", source, required: true);
             if (classes.Length < 2) throw new ModelFormatException($"{source}: 'classes' needs at least two class names");
+            if (classes.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new ModelFormatException($"{source}: 'classes' names '{twice.Key}' {twice.Count()} times; each class needs one name of its own");
             string[] notes = ReadStringArray(root, "notes", source, required: false);
             if (!root.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array || layers.GetArrayLength() == 0)
                 throw new ModelFormatException($"{source}: 'layers' must be a non-empty array");
@@ -178,7 +180,7 @@ public sealed class LayerSpec
         if (!_arguments.TryGetValue(key, out var v))
             return fallback ?? throw new ModelFormatException($"{Where}: missing '{key}'");
         return v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i
-            : throw new ModelFormatException($"{Where}: '{key}' must be an integer");
+            : throw new ModelFormatException($"{Where}: '{key}' must be an integer, got {Shorten(v.GetRawText())}");
     }
 
     /// <summary>A number argument or the fallback.</summary>
@@ -212,9 +214,10 @@ public sealed class LayerSpec
         if (!_arguments.TryGetValue(key, out var v))
             return fallback ?? throw new ModelFormatException($"{Where}: missing '{key}'");
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int s)) return (s, s);
-        if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 2 && v.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number))
-            return (v[0].GetInt32(), v[1].GetInt32());
-        throw new ModelFormatException($"{Where}: '{key}' must be an integer or [height, width]");
+        if (v.ValueKind == JsonValueKind.Array && v.GetArrayLength() == 2
+            && v[0].ValueKind == JsonValueKind.Number && v[0].TryGetInt32(out int h) && v[1].ValueKind == JsonValueKind.Number && v[1].TryGetInt32(out int w))
+            return (h, w);
+        throw new ModelFormatException($"{Where}: '{key}' must be an integer or [height, width] of integers, got {Shorten(v.GetRawText())}");
     }
 
     /// <summary>
@@ -228,15 +231,18 @@ public sealed class LayerSpec
         if (!_arguments.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         string expected = $"'{key}' must be {{\"l2\": factor}} with a number >= 0, or null";
         if (v.ValueKind != JsonValueKind.Object)
-            throw new ModelFormatException($"{Where}: {expected}, got {v.GetRawText()}");
+            throw new ModelFormatException($"{Where}: {expected}, got {Shorten(v.GetRawText())}");
         var unknown = v.EnumerateObject().Select(p => p.Name).Where(n => n != "l2").ToArray();
         if (unknown.Length > 0)
             throw new ModelFormatException($"{Where}: '{key}' has unknown key(s) {string.Join(", ", unknown.Select(u => $"'{u}'"))}; NativeCnn supports only {{\"l2\": factor}}");
         if (!v.TryGetProperty("l2", out var factor) || factor.ValueKind != JsonValueKind.Number || !factor.TryGetDouble(out double l2))
-            throw new ModelFormatException($"{Where}: {expected}, got {v.GetRawText()}");
+            throw new ModelFormatException($"{Where}: {expected}, got {Shorten(v.GetRawText())}");
         try { return new L2Regularizer(l2); }
         catch (ArgumentException e) { throw new ModelFormatException($"{Where}: '{key}': {e.Message}", e); }
     }
+
+    // A value as the file wrote it, on one line (an object or array may span several).
+    private static string Shorten(string raw) => Serialization.ErrorText.OneLine(raw, 60);
 
     /// <summary>Fails on arguments the layer does not know, so a typo never goes unnoticed.</summary>
     /// <exception cref="ModelFormatException">An unknown argument is present.</exception>

@@ -54,6 +54,8 @@ public sealed class Sequential : IDisposable
     /// <see cref="ArchitectureSpec.FromLayers"/> writes for it (available once built).</summary>
     /// <exception cref="InvalidOperationException">A model built in code before <see cref="Build(Device, DType, ulong)"/>.</exception>
     public ArchitectureSpec Spec => _spec ?? throw NotBuilt();
+    /// <summary>Where the architecture came from (its file, or "model 'name'" for one built in code), for messages.</summary>
+    internal string Source => _spec?.Source ?? $"model '{Name}'";
     /// <summary>The device all tensors live on.</summary>
     /// <exception cref="InvalidOperationException">The model is not built yet.</exception>
     public Device Device => _device ?? throw NotBuilt();
@@ -109,7 +111,9 @@ public sealed class Sequential : IDisposable
     /// </summary>
     /// <returns>This model.</returns>
     /// <exception cref="InvalidOperationException">Already built.</exception>
-    /// <exception cref="ModelFormatException">No layers, a layer does not fit its input, or the output size differs from the class count
+    /// <exception cref="ModelFormatException">No layers, a layer does not fit its input, a tensor would be larger than a tensor can be,
+    /// the parameters and their gradients would take more than <see cref="MemoryBudget.Bytes"/> (checked by
+    /// <see cref="ModelFootprint"/> before anything is allocated), or the output size differs from the class count
     /// (the message names the model and the layer); the layers are freed.</exception>
     public Sequential Build(Device device, DType dtype = DType.Float32, ulong seed = 1)
     {
@@ -117,6 +121,7 @@ public sealed class Sequential : IDisposable
         if (IsBuilt) throw new InvalidOperationException($"model '{Name}' is already built");
         if (_layers.Count == 0) throw new ModelFormatException($"model '{Name}' has no layers");
         var spec = _spec ?? ArchitectureSpec.FromLayers(Name, _inputShapeHwc, _classes, _layers);
+        ModelFootprint.Of(this).CheckBuild(MemoryBudget.Bytes, dtype);
         int[] shape = InputShape;
         try
         {
@@ -126,8 +131,7 @@ public sealed class Sequential : IDisposable
                 catch (ArgumentException e) { throw new ModelFormatException($"{spec.Source}: {e.Message}", e); }
                 shape = _layers[i].OutputShape;
             }
-            if (shape.Length != 1 || shape[0] != ClassCount)
-                throw new ModelFormatException($"{spec.Source}: the last layer outputs [{string.Join(", ", shape)}] but there are {ClassCount} classes");
+            CheckOutputShape(shape, spec.Source);
         }
         catch
         {
@@ -148,7 +152,13 @@ public sealed class Sequential : IDisposable
     /// <param name="seed">Weight-initialisation seed.</param>
     /// <exception cref="ModelFormatException">A layer is invalid or does not fit its input, two layers share a name, or the output size
     /// differs from the class count (message names the file and layer).</exception>
-    public static Sequential Build(ArchitectureSpec spec, Device device, DType dtype = DType.Float32, ulong seed = 1)
+    public static Sequential Build(ArchitectureSpec spec, Device device, DType dtype = DType.Float32, ulong seed = 1) =>
+        Create(spec).Build(device, dtype, seed);
+
+    /// <summary>The model an architecture file describes, its layers added and named but not built: nothing is allocated,
+    /// so its <see cref="ModelFootprint"/> can be checked first (<see cref="Build(Device, DType, ulong)"/> builds it).</summary>
+    /// <exception cref="ModelFormatException">A layer is invalid or two layers share a name (message names the file and layer).</exception>
+    public static Sequential Create(ArchitectureSpec spec)
     {
         var model = new Sequential(spec);
         foreach (var layer in spec.Layers)
@@ -156,7 +166,15 @@ public sealed class Sequential : IDisposable
             try { model.Add(LayerFactory.Create(layer)); }
             catch (ArgumentException e) { throw new ModelFormatException($"{spec.Source}: {e.Message}", e); }
         }
-        return model.Build(device, dtype, seed);
+        return model;
+    }
+
+    /// <summary>Fails unless the last layer's per-image output <paramref name="shape"/> is one value per class.</summary>
+    /// <exception cref="ModelFormatException">It is not (the message names the architecture, <paramref name="source"/>).</exception>
+    internal void CheckOutputShape(int[] shape, string source)
+    {
+        if (shape.Length != 1 || shape[0] != ClassCount)
+            throw new ModelFormatException($"{source}: the last layer outputs [{string.Join(", ", shape)}] but there are {ClassCount} classes");
     }
 
     private static InvalidOperationException NotBuilt() => new("the model is not built yet: call Build(device) after adding its layers");

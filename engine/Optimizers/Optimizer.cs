@@ -39,6 +39,9 @@ public abstract class Optimizer : IDisposable
     /// <summary>Names of the per-parameter state slots, e.g. ["m", "v"].</summary>
     protected abstract string[] SlotNames { get; }
 
+    /// <summary>State tensors kept per trainable parameter (Adam 2, SGD with momentum 1, plain SGD 0), each of the parameter's size.</summary>
+    public int SlotsPerParameter => SlotNames.Length;
+
     /// <summary>Applies one step to every trainable parameter: one fused update over the model's parameter table (one
     /// kernel launch on a GPU; see <see cref="Device.CreateOptimizerTable"/>), rebuilt only when the parameters change.</summary>
     /// <exception cref="ArgumentException">The trainable parameters live on more than one device.</exception>

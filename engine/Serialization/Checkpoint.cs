@@ -28,11 +28,13 @@ public static class Checkpoint
     /// <param name="trainingState">JSON text describing the run (epoch, metrics, seed, ...), stored verbatim.</param>
     /// <param name="extraTensors">More tensors a resumable file needs (their names must not clash with the parameters'), or null.</param>
     /// <exception cref="IOException">The file cannot be written; an existing file at <paramref name="path"/> is left as it was.</exception>
+    /// <exception cref="ArgumentException">A weight of <paramref name="model"/> or a moment of <paramref name="optimizer"/> is NaN or
+    /// infinite (a diverged run): such a model is never written, so the file keeps its last good content.</exception>
     public static void Save(string path, Sequential model, Optimizer? optimizer = null, string trainingState = "{}", IEnumerable<SafeTensor>? extraTensors = null)
     {
-        var tensors = model.Parameters.Select(p => ToSafeTensor(p.FullName, p.Value)).ToList();
+        var tensors = model.Parameters.Select(p => ToSafeTensor(p.FullName, p.Value, path)).ToList();
         if (optimizer != null)
-            tensors.AddRange(optimizer.State(model.Parameters).Select(s => ToSafeTensor(s.Name, s.Value)));
+            tensors.AddRange(optimizer.State(model.Parameters).Select(s => ToSafeTensor(s.Name, s.Value, path)));
         if (extraTensors != null) tensors.AddRange(extraTensors);
         var metadata = new Dictionary<string, string>
         {
@@ -55,7 +57,8 @@ public static class Checkpoint
 
     /// <summary>Loads a checkpoint: rebuilds the model from the stored architecture on <paramref name="device"/> and copies every parameter in.</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
-    /// <exception cref="CheckpointFormatException">Not a NativeCnn checkpoint, or a parameter is missing or has the wrong shape (the message names the file and the tensor).</exception>
+    /// <exception cref="CheckpointFormatException">Not a NativeCnn checkpoint, or a parameter is missing, has the wrong shape or is not finite
+    /// (the message names the file and the tensor).</exception>
     public static LoadedCheckpoint Load(string path, Device device, DType dtype = DType.Float32)
     {
         var content = SafeTensorsFile.Read(path);
@@ -87,7 +90,8 @@ public static class Checkpoint
     /// <param name="path">The file <paramref name="content"/> came from, for error messages.</param>
     /// <param name="content">What <see cref="SafeTensorsFile.Read"/> returned for it.</param>
     /// <param name="model">Target model; its architecture must match the stored one.</param>
-    /// <exception cref="CheckpointFormatException">A parameter is missing or has the wrong shape or type (the message names the file and the tensor).</exception>
+    /// <exception cref="CheckpointFormatException">A parameter is missing, has the wrong shape or type, or holds NaN or infinite values
+    /// (the message names the file and the tensor).</exception>
     public static void RestoreWeights(string path, SafeTensorsContent content, Sequential model)
     {
         foreach (var p in model.Parameters)
@@ -99,16 +103,17 @@ public static class Checkpoint
     }
 
     /// <summary>Restores optimizer moments and iteration count saved by <see cref="Save"/>.</summary>
-    /// <exception cref="CheckpointFormatException">The file has no optimizer state of the optimizer's kind, or a slot is missing or mis-shaped.</exception>
+    /// <exception cref="CheckpointFormatException">The file has no optimizer state of the optimizer's kind, its "optimizer" metadata is malformed
+    /// (the message names the key), or a slot is missing, mis-shaped or not finite.</exception>
     public static void RestoreOptimizer(string path, SafeTensorsContent content, Sequential model, Optimizer optimizer)
     {
-        if (!content.Metadata.TryGetValue("optimizer", out var json))
+        if (!content.Metadata.ContainsKey("optimizer"))
             throw new CheckpointFormatException(path, "no optimizer state saved");
-        using var doc = JsonDocument.Parse(json);
-        string name = doc.RootElement.GetProperty("name").GetString() ?? "";
+        var state = MetadataJson.Parse(path, content, "optimizer");
+        string name = state.String("name");
         if (name != optimizer.Name)
             throw new CheckpointFormatException(path, $"optimizer state is for '{name}', not '{optimizer.Name}'");
-        optimizer.Iterations = doc.RootElement.GetProperty("iterations").GetInt64();
+        optimizer.Iterations = state.Integer("iterations", min: 0);
         foreach (var (slotName, tensor) in optimizer.State(model.Parameters))
         {
             if (!content.Tensors.TryGetValue(slotName, out var stored))
@@ -117,7 +122,16 @@ public static class Checkpoint
         }
     }
 
-    private static SafeTensor ToSafeTensor(string name, Tensor t) => SafeTensor.FromFloats(name, t.Shape, HostFloats.Read(t));
+    // A NaN or infinity means the run diverged: such a tensor is never written, so the file keeps its last good content.
+    private static SafeTensor ToSafeTensor(string name, Tensor t, string path)
+    {
+        float[] values = HostFloats.Read(t);
+        int bad = HostFloats.FirstNonFinite(values);
+        if (bad >= 0)
+            throw new ArgumentException($"not writing {path}: tensor '{name}' holds {values[bad]} at element {bad} (the training diverged); "
+                + "the file keeps its last good content");
+        return SafeTensor.FromFloats(name, t.Shape, values);
+    }
 
     private static void CopyInto(string path, SafeTensor stored, Tensor target)
     {
@@ -126,6 +140,10 @@ public static class Checkpoint
         if (stored.DType != SafeTensorDType.F32)
             throw new CheckpointFormatException(path, $"tensor '{stored.Name}' is {stored.DType.HeaderName()}, expected F32");
         float[] values = stored.ToFloats();
+        int bad = HostFloats.FirstNonFinite(values);
+        if (bad >= 0)
+            throw new CheckpointFormatException(path, $"tensor '{stored.Name}' holds {values[bad]} at element {bad}; "
+                + "a checkpoint with NaN or infinite values (of a diverged run) cannot be used");
         if (target.DType == DType.Float64) target.Device.Upload<double>(target, Array.ConvertAll(values, v => (double)v));
         else target.Device.Upload<float>(target, values);
     }

@@ -20,4 +20,12 @@ public static class HostFloats
         else tensor.Device.Download<float>(tensor, values);
         return values;
     }
+
+    /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1 when every value is finite.</summary>
+    public static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
 }

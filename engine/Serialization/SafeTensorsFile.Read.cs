@@ -75,7 +75,7 @@ public static partial class SafeTensorsFile
         }
         catch (JsonException e)
         {
-            throw Invalid(path, $"the header is not valid JSON ({e.Message})", e);
+            throw Invalid(path, $"the header is not valid JSON ({ErrorText.OneLine(e.Message)})", e);
         }
 
         using (document)
@@ -132,7 +132,7 @@ public static partial class SafeTensorsFile
         foreach (JsonElement dim in shapeElement.EnumerateArray())
         {
             if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt32(out shape[i]) || shape[i] < 0)
-                throw Invalid(path, $"tensor '{name}' has shape entry {dim.GetRawText()}, not a non-negative 32-bit integer");
+                throw Invalid(path, $"tensor '{name}' has shape entry {ErrorText.OneLine(dim.GetRawText(), 60)}, not a non-negative 32-bit integer");
             i++;
         }
 
@@ -158,7 +158,7 @@ public static partial class SafeTensorsFile
     private static long ReadOffset(string path, string name, JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long offset) || offset < 0)
-            throw Invalid(path, $"tensor '{name}' has data offset {element.GetRawText()}, not a non-negative integer");
+            throw Invalid(path, $"tensor '{name}' has data offset {ErrorText.OneLine(element.GetRawText(), 60)}, not a non-negative integer");
         return offset;
     }
 

@@ -35,9 +35,8 @@ public static partial class SafeTensorsFile
     /// <paramref name="path"/> is left untouched.
     /// </summary>
     /// <remarks>
-    /// All arguments are validated before any file is created. The directory entry of the rename
-    /// is not itself fsynced (.NET has no portable call for it), so after a power loss the
-    /// directory may still show the old file, but never a partial one.
+    /// All arguments are validated before any file is created. After the rename the directory is
+    /// flushed too (<see cref="PosixFiles.SyncDirectory"/>), so a power cut keeps the new file.
     /// </remarks>
     /// <param name="path">Destination file; its directory must exist.</param>
     /// <param name="tensors">Tensors to store; names must be unique.</param>

@@ -115,7 +115,7 @@ public class CallbackTests
     {
         using var model = Sequential.Build(ArchitectureSpec.Parse(Small, "small"), Device, seed: 3);
         using var adam = new Adam();
-        var run = new RunFolder(Path.Combine(_dir, "run"));
+        using var run = new RunFolder(Path.Combine(_dir, "run"));
         model.Fit(Train, Validation, new FitOptions { Epochs = 2, BatchSize = 8, Optimizer = adam },
             new ModelCheckpoint(run.CheckpointPath, saveBestOnly: false), new BackupAndRestore(run, "small run"));
         var modelFile = SafeTensorsFile.Read(run.CheckpointPath);
@@ -141,7 +141,7 @@ public class CallbackTests
                 using var model = Sequential.Build(ArchitectureSpec.Parse(Small, "small"), Device, seed: 3);
                 using var adam = new Adam(0.01);
                 using var cancel = new CancellationTokenSource();
-                var run = new RunFolder(folder, resume: attempt > 0);
+                using var run = new RunFolder(folder, resume: attempt > 0);
                 List<Callback> callbacks =
                 [
                     new ModelCheckpoint(run.CheckpointPath, "val_loss", saveBestOnly: true),

@@ -47,26 +47,18 @@ public class CommandLineTests
         Assert.That(output, Does.Contain("Conv2D 3x3 same").And.Contain("pass").And.Not.Contain("FAIL"));
     }
 
-    private void AssertCleanError((int ExitCode, string Out, string Error) result, params string[] expected)
-    {
-        Assert.That(result.ExitCode, Is.EqualTo(1), result.Error + result.Out);
-        Assert.That(result.Error, Does.StartWith("error: "));
-        foreach (var e in expected) Assert.That(result.Error, Does.Contain(e));
-        Assert.That(result.Error + result.Out, Does.Not.Contain("   at "), "no stack trace");
-    }
-
     [Test]
     public void Missing_data_folder_is_a_clear_error()
     {
         string missing = Path.Combine(_temp, "no-such-folder");
-        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", missing, "--epochs", "1",
+        CliAssert.OneLineError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", missing, "--epochs", "1",
             "--out", Path.Combine(_temp, "run")), missing);
     }
 
     [Test]
     public void Unknown_model_lists_the_available_ones()
     {
-        AssertCleanError(Cli.Run("summary", "--model", "seed999"), "seed999", "seed001-shallow");
+        CliAssert.OneLineError(Cli.Run("summary", "--model", "seed999"), "seed999", "seed001-shallow");
     }
 
     [Test]
@@ -74,7 +66,7 @@ public class CommandLineTests
     {
         string file = Path.Combine(_temp, "broken.json");
         File.WriteAllText(file, """{"input_shape": [48, 48, 1], "classes": ["a", "b"], "layers": [{"type": "Conv2D", "filters": "many", "kernel_size": 3}]}""");
-        AssertCleanError(Cli.Run("summary", "--model", file), file, "'filters' must be an integer");
+        CliAssert.OneLineError(Cli.Run("summary", "--model", file), file, "'filters' must be an integer");
     }
 
     [Test]
@@ -82,14 +74,14 @@ public class CommandLineTests
     {
         string file = Path.Combine(_temp, "model.safetensors");
         File.WriteAllBytes(file, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-        AssertCleanError(Cli.Run("evaluate", "--checkpoint", file, "--data", RepositoryPaths.Fer2013), file);
+        CliAssert.OneLineError(Cli.Run("evaluate", "--checkpoint", file, "--data", RepositoryPaths.Fer2013), file);
     }
 
     [Test]
     public void Missing_checkpoint_is_a_clear_error()
     {
         string file = Path.Combine(_temp, "absent.safetensors");
-        AssertCleanError(Cli.Run("evaluate", "--checkpoint", file, "--data", RepositoryPaths.Fer2013), file);
+        CliAssert.OneLineError(Cli.Run("evaluate", "--checkpoint", file, "--data", RepositoryPaths.Fer2013), file);
     }
 
     [Test]
@@ -106,7 +98,7 @@ public class CommandLineTests
             }
         string corrupt = Path.Combine(_temp, "fer", "train", "happy", "Training_99999999.jpg");
         File.WriteAllBytes(corrupt, [0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 1, 2, 3]);
-        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", Path.Combine(_temp, "fer"),
+        CliAssert.OneLineError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--data", Path.Combine(_temp, "fer"),
             "--epochs", "1", "--out", Path.Combine(_temp, "run")), "Training_99999999.jpg");
     }
 
@@ -154,7 +146,7 @@ public class CommandLineTests
         Assert.That(output, Does.Contain("opset 13").And.Contain("[N, 1, 48, 48]").And.Contain("angry, disgust"));
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
         Assert.That(session.OutputMetadata["probabilities"].Dimensions, Is.EqualTo(new[] { -1, 7 }));
-        AssertCleanError(Cli.Run("export", "--checkpoint", Path.Combine(_temp, "absent.safetensors"), "--out", onnx), "absent.safetensors");
+        CliAssert.OneLineError(Cli.Run("export", "--checkpoint", Path.Combine(_temp, "absent.safetensors"), "--out", onnx), "absent.safetensors");
     }
 
     [Test]
@@ -201,7 +193,7 @@ public class CommandLineTests
         string[] rows = File.ReadAllLines(csv);
         Assert.That(rows[0], Does.StartWith("epoch,loss,accuracy,val_loss,val_accuracy"));
         Assert.That(rows, Has.Length.EqualTo(3));
-        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--lr-schedule", "plateau", "--plateau-factor", "2",
+        CliAssert.OneLineError(Cli.Run("train", "--model", RepositoryPaths.Model("seed004"), "--lr-schedule", "plateau", "--plateau-factor", "2",
             "--out", Path.Combine(_temp, "bad")), "factor must be in (0, 1), got 2");
     }
 
@@ -210,7 +202,7 @@ public class CommandLineTests
     [TestCase("nan", "got NaN")]
     public void A_bad_l2_factor_is_a_clear_error(string value, string got)
     {
-        AssertCleanError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--l2", value, "--epochs", "1",
+        CliAssert.OneLineError(Cli.Run("train", "--model", RepositoryPaths.Model("seed001-shallow"), "--l2", value, "--epochs", "1",
             "--out", Path.Combine(_temp, "run")), "--l2 must be a finite number >= 0", got);
         Assert.That(Directory.Exists(Path.Combine(_temp, "run")), Is.False, "rejected before anything is written");
     }
@@ -229,7 +221,7 @@ public class CommandLineTests
     {
         string file = Path.Combine(_temp, "l1.json");
         File.WriteAllText(file, """{"input_shape": [8, 8, 1], "classes": ["a", "b"], "layers": [{"type": "Flatten"}, {"type": "Dense", "units": 2, "kernel_regularizer": {"l1": 0.01}}]}""");
-        AssertCleanError(Cli.Run("summary", "--model", file), file, "layers[1] (Dense)", "'kernel_regularizer' has unknown key(s) 'l1'");
+        CliAssert.OneLineError(Cli.Run("summary", "--model", file), file, "layers[1] (Dense)", "'kernel_regularizer' has unknown key(s) 'l1'");
     }
 
     [Test]

@@ -199,6 +199,7 @@ public class TrainingRunTests
             var missing = Cli.Run([.. recipe, "--out", whole + "-never-started", "--resume"]);
             Assert.That(missing.ExitCode, Is.EqualTo(1));
             Assert.That(missing.Error, Does.Contain("last.safetensors: not found"));
+            Assert.That(Directory.Exists(whole + "-never-started"), Is.False, "a refused resume creates no folder");
         });
     }
 
@@ -274,7 +275,7 @@ public class TrainingRunTests
                 "--epochs", "2", "--samples-per-class", "8", "--flip", "--rotation", "10", "--out", run);
             Assert.That(train.ExitCode, Is.EqualTo(0), train.Error);
             Assert.That(train.Out, Does.Contain("keeping the model's 4 of the data's 7 classes"));
-            Assert.That(train.Out, Does.Match(@"epoch 1/2  batch 1/1  .* img/s  ETA \d+:\d\d \(run \d+:\d\d\)"), "progress gives the epoch's and the run's ETA");
+            Assert.That(train.Out, Does.Match(@"epoch 1/2  batch 1/1  loss \d\.\d{4}  acc .* img/s  ETA \d+:\d\d  run \d+:\d\d"), "progress gives the epoch's and the run's ETA");
             var evaluate = Cli.Run("evaluate", "--checkpoint", Path.Combine(run, "model.safetensors"), "--data", RepositoryPaths.Fer2013, "--json");
             using var json = JsonDocument.Parse(evaluate.Out);
             // PrivateTest images of happy, sad, neutral and surprise (shared/data/README.md): 879 + 594 + 626 + 416.

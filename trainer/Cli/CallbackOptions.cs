@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using NativeCnn.Engine.Optimizers;
+using NativeCnn.Trainer.Training;
 
 namespace NativeCnn.Trainer.Cli;
 
@@ -115,6 +116,21 @@ public sealed record CallbackSettings
     public string? CsvLog { get; init; }
 
     private static readonly CallbackSettings Defaults = new();
+
+    /// <summary>Checks every value against the range Keras allows, naming the option (the callbacks check again when created).</summary>
+    /// <exception cref="CliException">A value is out of range.</exception>
+    public void Validate()
+    {
+        OptionChecks.Require(EarlyStopping >= 0, "--early-stopping", EarlyStopping, "a number of epochs >= 0 (0 = never)");
+        OptionChecks.RequireFinite(EarlyStoppingMinDelta, "--early-stopping-min-delta");
+        OptionChecks.Require(PlateauFactor is > 0 and < 1, "--plateau-factor", PlateauFactor, "in (0, 1)");
+        OptionChecks.Require(PlateauPatience >= 0, "--plateau-patience", PlateauPatience, "a number of epochs >= 0");
+        OptionChecks.RequireFinite(PlateauMinDelta, "--plateau-min-delta");
+        OptionChecks.Require(PlateauCooldown >= 0, "--plateau-cooldown", PlateauCooldown, "a number of epochs >= 0");
+        OptionChecks.RequireFinite(PlateauMinLearningRate, "--plateau-min-lr");
+        if (CsvLog is not null && Directory.Exists(CsvLog))
+            throw new CliException($"--csv-log {CsvLog} is a folder; expected the name of a CSV file");
+    }
 
     /// <summary>The callbacks of a run, in the order they run: the model checkpoint, early stopping, the learning-rate
     /// schedule (ReduceLROnPlateau for "plateau", else a LearningRateScheduler), the CSV log.</summary>

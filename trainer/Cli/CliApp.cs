@@ -17,6 +17,18 @@ public static class CliApp
         DevicesCommand.Create(),
     };
 
-    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code (see <see cref="ErrorHandling"/>).</summary>
-    public static int Run(string[] args) => Create().Parse(args).Invoke();
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>; returns the process exit code (see <see cref="ErrorHandling"/>). A command line
+    /// that does not parse (an unknown option, a value of the wrong type or not among the allowed ones) gets one line per
+    /// problem and exit code 1, not the help text; <c>--help</c> shows that.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        Terminal.Detect().ConfigureSpectre();
+        var parsed = Create().Parse(args);
+        if (parsed.Errors.Count == 0) return parsed.Invoke();
+        foreach (var error in parsed.Errors)
+            Console.Error.WriteLine("error: " + string.Join(' ', error.Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        return 1;
+    }
 }

@@ -1,40 +1,27 @@
+using System.Diagnostics;
 using NativeCnn.Trainer.Training;
-using Spectre.Console;
 
 namespace NativeCnn.Trainer.Cli;
 
 /// <summary>
-/// Shows a run's progress as a training callback: a live Spectre.Console bar (batch x/y, loss,
-/// accuracy, images/s, ETA of the epoch and of the whole run) on an interactive terminal, or a plain
-/// line every tenth of the epoch when the output is a file or a CI log, where redrawing would only
-/// produce noise; and one line per finished epoch.
+/// Shows a run's progress as a training callback. On an interactive terminal one line (epoch, batch, bar, loss,
+/// accuracy, images/s, the epoch's and the run's ETA; see <see cref="ProgressLine"/>) is redrawn in place, fitted to
+/// the terminal's width at every redraw, so it never wraps. When the output is a file, a pipe or a CI log, where
+/// redrawing would only produce noise, it prints a plain line every tenth of the epoch instead, and never an escape
+/// code. Either way one line per finished epoch stays.
 /// </summary>
+/// <param name="terminal">Where the output goes.</param>
 /// <param name="describeEpoch">The line printed when an epoch ends.</param>
 /// <param name="describeResume">The line printed when a resumed run starts, given the restored run.</param>
-public sealed class ConsoleProgress(Func<EpochStats, string> describeEpoch, Func<FitContext, string> describeResume) : Callback
+internal sealed class ConsoleProgress(Terminal terminal, Func<EpochStats, string> describeEpoch, Func<FitContext, string> describeResume) : Callback
 {
-    private RunClock _clock = null!;
-    private ProgressContext? _live;
-    private ProgressTask? _task;
-    private int _every;
+    // Redrawing more often than this only costs time.
+    private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Runs <paramref name="fit"/> (a Fit call with this callback) inside the live display when the terminal is interactive.</summary>
-    public History Run(Func<History> fit)
-    {
-        if (!AnsiConsole.Profile.Capabilities.Interactive) return fit();
-        History? history = null;
-        AnsiConsole.Progress()
-            .AutoClear(true)
-            .HideCompleted(true)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                _live = ctx;
-                try { history = fit(); }
-                finally { _live = null; }
-            });
-        return history!;
-    }
+    private readonly Stopwatch _sinceRedraw = new();
+    private RunClock _clock = null!;
+    private int _every;
+    private int _liveLength;
 
     /// <inheritdoc/>
     public override void OnTrainBegin()
@@ -48,35 +35,46 @@ public sealed class ConsoleProgress(Func<EpochStats, string> describeEpoch, Func
     {
         _clock.StartEpoch();
         _every = Math.Max(1, Context.BatchesPerEpoch / 10);
-        _task = _live?.AddTask($"epoch {epoch}/{Context.Epochs}", maxValue: Context.BatchesPerEpoch);
+        _sinceRedraw.Reset();
     }
 
     /// <inheritdoc/>
     public override void OnBatchEnd(BatchProgress p)
     {
-        if (_task != null)
+        var fields = new ProgressLine.Fields(p.Epoch, Context.Epochs, p.Batch, p.Batches, p.Loss, p.Accuracy, p.ImagesPerSecond, p.Remaining,
+            Context.Epochs > 1 ? _clock.Remaining(p.Remaining) : null);
+        if (!terminal.IsInteractive)
         {
-            _task.Value = p.Batch;
-            _task.Description = Markup.Escape(Describe(p));
+            if (p.Batch % _every == 0 || p.Batch == p.Batches) Console.WriteLine(ProgressLine.Plain(fields));
+            return;
         }
-        else if (p.Batch % _every == 0 || p.Batch == p.Batches) Console.WriteLine(Describe(p));
+        if (_sinceRedraw.IsRunning && _sinceRedraw.Elapsed < RedrawInterval && p.Batch != p.Batches) return;
+        _sinceRedraw.Restart();
+        string line = ProgressLine.Fit(fields, terminal.Width());
+        // The rest of a longer previous line is erased: with the erase-to-end-of-line code, or with spaces when escape codes are off.
+        Console.Write("\r" + line + (terminal.UseEscapeCodes ? EraseLine : new string(' ', Math.Max(0, _liveLength - line.Length))));
+        _liveLength = line.Length;
     }
 
     /// <inheritdoc/>
-    public override void OnEpochEnd(EpochStats logs)
-    {
-        _task?.StopTask();
-        WriteLine(describeEpoch(logs));
-    }
+    public override void OnEpochEnd(EpochStats logs) => WriteLine(describeEpoch(logs));
 
-    // Inside the live display a line goes through Spectre, which prints it above the bars.
+    /// <inheritdoc/>
+    public override void OnTrainEnd() => ClearLive();
+
+    private const string EraseLine = "\u001b[K";
+
+    // A line printed while the live line shows replaces it; the live line is drawn again at the next batch.
     private void WriteLine(string text)
     {
-        if (_live != null) AnsiConsole.WriteLine(text);
-        else Console.WriteLine(text);
+        ClearLive();
+        Console.WriteLine(text);
     }
 
-    private string Describe(BatchProgress p) =>
-        $"epoch {p.Epoch}/{Context.Epochs}  batch {p.Batch}/{p.Batches}  loss {p.Loss:0.0000}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:0} img/s  "
-        + $"ETA {RunClock.Format(p.Remaining)}" + (Context.Epochs > 1 ? $" (run {RunClock.Format(_clock.Remaining(p.Remaining))})" : "");
+    private void ClearLive()
+    {
+        if (_liveLength == 0) return;
+        Console.Write(terminal.UseEscapeCodes ? "\r" + EraseLine : "\r" + new string(' ', _liveLength) + "\r");
+        _liveLength = 0;
+    }
 }

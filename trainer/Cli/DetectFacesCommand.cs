@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using NativeCnn.Data;
+using NativeCnn.Data.Imaging;
 using NativeCnn.Engine.Models;
 using NativeCnn.Faces;
 using NativeCnn.Trainer.Training;
@@ -36,7 +37,7 @@ internal static class DetectFacesCommand
     private static int RunImages(FaceClassifier classifier, IReadOnlyList<string> paths, int top, bool json, string? outputFolder)
     {
         var missing = new List<DatasetIssue>();
-        IReadOnlyList<string> files = SceneImages.Expand(paths, missing);
+        IReadOnlyList<string> files = ImageFiles.List(paths, missing);
         foreach (var issue in missing) Console.Error.WriteLine($"error: {issue}");
         if (files.Count == 0 && missing.Count == 0) throw new CliException($"no image files in {string.Join(", ", paths)}");
         var scenes = new SceneImages(classifier, outputFolder);

@@ -26,22 +26,30 @@ public static class EvaluateCommand
         var tta = new Option<string>("--tta") { Description = "Test-time augmentation: none, flip (average with the mirror image) or ten-crop", DefaultValueFactory = _ => "none" };
         tta.AcceptOnlyFromAmong("none", "flip", "ten-crop");
         var cacheDir = CacheDirOption.Create();
-        var command = new Command("evaluate", "Evaluate a checkpoint on a split of its data set") { checkpoint, data, split, json, device, tta, cacheDir };
-        command.SetAction(r => ErrorHandling.Run(() =>
-            Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json), r.GetValue(device)!, r.GetValue(tta)!, r.GetValue(cacheDir))));
+        var maxPixels = MaxImagePixelsOption.Create();
+        var command = new Command("evaluate", "Evaluate a checkpoint on a split of its data set") { checkpoint, data, split, json, device, tta, cacheDir, maxPixels };
+        command.SetAction(r => ErrorHandling.Run(() => Run(r.GetValue(checkpoint)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(json),
+            r.GetValue(device)!, r.GetValue(tta)!, r.GetValue(cacheDir), r.GetValue(maxPixels))));
         return command;
     }
 
-    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName, string tta, string? cacheDir)
+    private static int Run(string checkpointPath, string? dataOption, string splitName, bool json, string deviceName, string tta, string? cacheDir, long maxPixels)
     {
+        MaxImagePixelsOption.Validate(maxPixels);
+        OptionChecks.RequireNotAFile(cacheDir, "--cache-dir");
         if (!File.Exists(checkpointPath)) throw new CliException($"checkpoint '{checkpointPath}' does not exist");
         using var device = DeviceFactory.Create(deviceName);
         using var loaded = Checkpoint.Load(checkpointPath, device);
         string dataPath = DataLocator.Resolve(dataOption);
         Action<string> log = json ? _ => { } : ErrorHandling.Info;
-        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Classes, log, ClassMatch.Some, cacheDir);
+        // The data's classes are checked against the model's before any image is decoded.
+        var data = DatasetLoader.Load(dataPath, loaded.Model.Spec.InputShapeHwc, loaded.Model.Classes, log, ClassMatch.Some, cacheDir, maxPixels);
+        var part = data.Part(splitName);
+        if (part.Count == 0)
+            throw new CliException($"{dataPath}: its {splitName} part has no images of the model's classes, so there is nothing to evaluate"
+                + (splitName == "all" ? "" : " (--split all scores every image)"));
         var mode = tta switch { "flip" => TestTimeAugmentationMode.Flip, "ten-crop" => TestTimeAugmentationMode.TenCrop, _ => TestTimeAugmentationMode.None };
-        var result = loaded.Model.Evaluate(data.Part(splitName), mode);
+        var result = loaded.Model.Evaluate(part, mode);
         var report = EvaluationReport.From(result, splitName, checkpointPath);
         if (json)
         {

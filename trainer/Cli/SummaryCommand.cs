@@ -16,10 +16,14 @@ public static class SummaryCommand
         var command = new Command("summary", "Print a model's layers, output shapes and parameter counts (like Keras model.summary())") { model, json };
         command.SetAction(r => ErrorHandling.Run(() =>
         {
+            // The table comes from the layers' sizes alone (ModelFootprint): nothing is allocated, so a model too large to train
+            // still gets its summary. Only a model whose layers do not fit together is built, to report the layer's own error.
+            using var m = Sequential.Create(ModelLocator.Load(r.GetValue(model)!));
             using var device = new CpuDevice();
-            using var m = Sequential.Build(ModelLocator.Load(r.GetValue(model)!), device);
+            if (!ModelFootprint.Of(m).IsComplete) m.Build(device);
+            var (total, trainable) = ModelSummary.Counts(m);
             if (r.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(new { total = m.TotalParameterCount, trainable = m.TrainableParameterCount, non_trainable = m.NonTrainableParameterCount }));
+                Console.WriteLine(JsonSerializer.Serialize(new { total, trainable, non_trainable = total - trainable }));
             else
                 Console.Write(ModelSummary.Format(m));
             return 0;

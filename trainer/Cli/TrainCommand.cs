@@ -37,10 +37,41 @@ public static class TrainCommand
     /// <param name="ClassWeight">"none" or "balanced" (Keras class_weight from scikit-learn's balanced formula, training loss only).</param>
     /// <param name="Resume">Continue the interrupted run in <paramref name="Output"/> from its last.safetensors.</param>
     /// <param name="CacheDir">Decoded-dataset cache folder, or null for the default (NATIVECNN_CACHE_DIR, XDG_CACHE_HOME/nativecnn, ~/.cache/nativecnn).</param>
+    /// <param name="Overwrite">Replace the run <paramref name="Output"/> holds (its run files are deleted when training starts).</param>
+    /// <param name="MaxImagePixels">The decoder's pixel limit (width x height).</param>
     public sealed record TrainArguments(string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double? LearningRate,
         double Momentum, bool Nesterov, ulong Seed, string Device, string? Output, int SamplesPerClass,
         string Schedule = "constant", CallbackSettings? Callbacks = null, AugmentationOptions? Augmentation = null, double L2 = 0, string ClassWeight = "none",
-        bool Resume = false, string? CacheDir = null);
+        bool Resume = false, string? CacheDir = null, bool Overwrite = false, long MaxImagePixels = NativeCnn.Data.Imaging.GrayImageDecoder.DefaultMaxPixels)
+    {
+        /// <summary>
+        /// Checks every option on its own and against the others, before anything is read or written: the one place
+        /// where a value is refused, with a message naming the option and the value.
+        /// </summary>
+        /// <exception cref="CliException">A value is out of range, or two options contradict each other.</exception>
+        public void Validate()
+        {
+            OptionChecks.Require(Epochs >= 1, "--epochs", Epochs, "a positive number of epochs");
+            OptionChecks.Require(BatchSize >= 1, "--batch-size", BatchSize, "a positive number of images");
+            if (LearningRate is double lr) OptionChecks.Require(double.IsFinite(lr) && lr > 0, "--lr", lr, "a finite number > 0");
+            OptionChecks.Require(double.IsFinite(Momentum) && Momentum is >= 0 and < 1, "--momentum", Momentum, "in [0, 1)");
+            if (Optimizer != "sgd" && (Momentum != 0 || Nesterov))
+                throw new CliException($"--momentum and --nesterov belong to --optimizer sgd, and this run uses {Optimizer}");
+            OptionChecks.Require(SamplesPerClass >= 0, "--samples-per-class", SamplesPerClass, "a positive number of images (or 0 for all)");
+            OptionChecks.Require(MaxImagePixels >= 1, "--max-image-pixels", MaxImagePixels, "at least 1");
+            if (Augmentation?.FindProblem() is { } range)
+            {
+                string option = range.Property switch { "RotationRange" => "--rotation", "ZoomRange" => "--zoom", "ShearRange" => "--shear", _ => "--shift" };
+                OptionChecks.Require(false, option, range.Value, "in " + range.Interval);
+            }
+            LossSettings.Validate(L2, ClassWeight);
+            (Callbacks ?? new CallbackSettings()).Validate();
+            if (Resume && Output is null) throw new CliException("--resume needs --out: the folder of the run to continue");
+            if (Resume && Overwrite) throw new CliException("--resume continues the run in --out and --overwrite replaces it: give one of them");
+            OptionChecks.RequireNotAFile(Output, "--out");
+            OptionChecks.RequireNotAFile(CacheDir, "--cache-dir");
+        }
+    }
 
     /// <summary>Tests only: stop with an <see cref="OperationCanceledException"/> right after this epoch's files are written, as a killed run would.</summary>
     internal static int? InterruptAfterEpochForTests { get; set; }
@@ -72,12 +103,14 @@ public static class TrainCommand
         var l2 = new Option<double>("--l2") { Description = "L2 weight decay λ: adds λ·Σw² per Conv2D/Dense kernel to the loss (Keras kernel_regularizer=l2(λ)) unless the architecture sets the layer's own; 0 = off", DefaultValueFactory = _ => 0 };
         var classWeight = new Option<string>("--class-weight") { Description = "none, or balanced: weight each class's training loss by n_samples / (n_classes · count), computed on the training images (Keras class_weight)", DefaultValueFactory = _ => "none" };
         classWeight.AcceptOnlyFromAmong(LossSettings.ClassWeightModes);
-        var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in --out from its last finished epoch (give the run's original options)" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the interrupted run in --out from its last finished epoch (give the run's original options); on a finished run, write its missing reports" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run --out holds: its run files (model, checkpoints, metrics, reports) are deleted when training starts" };
         var cacheDir = CacheDirOption.Create();
+        var maxPixels = MaxImagePixelsOption.Create();
         var command = new Command("train", "Train a model and keep the best checkpoint")
         {
             model, data, epochs, batchSize, optimizer, lr, momentum, nesterov, seed, device, output, perClass,
-            schedule, rotation, shift, zoom, shear, flip, l2, classWeight, resume, cacheDir,
+            schedule, rotation, shift, zoom, shear, flip, l2, classWeight, resume, overwrite, cacheDir, maxPixels,
         };
         foreach (var option in callbacks.All) command.Add(option);
         command.SetAction(r => ErrorHandling.Run(() => Run(new TrainArguments(r.GetValue(model)!, r.GetValue(data), r.GetValue(epochs),
@@ -87,18 +120,20 @@ public static class TrainCommand
             {
                 RotationRange = r.GetValue(rotation), WidthShiftRange = r.GetValue(shift), HeightShiftRange = r.GetValue(shift),
                 ZoomRange = r.GetValue(zoom), ShearRange = r.GetValue(shear), HorizontalFlip = r.GetValue(flip),
-            }, r.GetValue(l2), r.GetValue(classWeight)!, r.GetValue(resume), r.GetValue(cacheDir)))));
+            }, r.GetValue(l2), r.GetValue(classWeight)!, r.GetValue(resume), r.GetValue(cacheDir), r.GetValue(overwrite), r.GetValue(maxPixels)))));
         return command;
     }
 
     /// <summary>Runs training; returns the exit code.</summary>
     /// <exception cref="CliException">A bad argument.</exception>
+    /// <remarks>
+    /// Order matters: every option, the architecture, its memory estimate and the data's classes are checked before the run folder
+    /// is opened, and the folder (locked, so no second run can use it) changes only once the data and the model have loaded, so a
+    /// command that fails leaves an interrupted run resumable. The reports are written before report.json, which marks the run finished.
+    /// </remarks>
     public static int Run(TrainArguments a)
     {
-        if (a.Epochs <= 0) throw new CliException($"--epochs must be positive, got {a.Epochs}");
-        if (a.BatchSize <= 0) throw new CliException($"--batch-size must be positive, got {a.BatchSize}");
-        if (a.Resume && a.Output is null) throw new CliException("--resume needs --out: the folder of the run to continue");
-        LossSettings.Validate(a.L2, a.ClassWeight);
+        a.Validate();
         var settings = a.Callbacks ?? new CallbackSettings();
         var total = Stopwatch.StartNew();
         var spec = ModelLocator.Load(a.Model);
@@ -106,14 +141,22 @@ public static class TrainCommand
         using Optimizer optimizer = a.Optimizer == "sgd"
             ? new Sgd(a.LearningRate ?? 1e-2, a.Momentum, a.Nesterov)
             : new Adam(a.LearningRate ?? 1e-3);
+        using (var unbuilt = Sequential.Create(spec)) ModelFitting.CheckMemory(unbuilt, a.BatchSize, optimizer);
+        string dataPath = DataLocator.Resolve(a.Data);
+        DatasetLoader.CheckClasses(dataPath, spec.Classes, ClassMatch.Every);
         // Built before the data is read, so a bad callback setting fails at once.
         var checkpoint = settings.Checkpoint(Path.Combine(runPath, RunFolder.ModelFile));
         List<Callback> callbacks = [.. settings.Create(checkpoint, a.Schedule, optimizer.LearningRate, a.Epochs)];
         using var dev = DeviceFactory.Create(a.Device);
-        string dataPath = DataLocator.Resolve(a.Data);
-        var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info, cacheDirectory: a.CacheDir);
+        using var run = new RunFolder(runPath, a.Resume, a.Overwrite);
+        foreach (string stale in run.RemovedTemporaries) ErrorHandling.Info($"removed {stale}, left by a run that was killed while writing");
+        if (run.IsFinished)
+            ErrorHandling.Info($"{run.Path} holds a finished run; writing its missing reports ({string.Join(", ", run.MissingReports)})");
+        var data = DatasetLoader.Load(dataPath, spec.InputShapeHwc, spec.Classes, ErrorHandling.Info, cacheDirectory: a.CacheDir, maxImagePixels: a.MaxImagePixels);
+        foreach (var (part, name) in new[] { (data.Validation, data.ValidationName), (data.Test, data.TestName) })
+            if (part.Count == 0)
+                throw new CliException($"{dataPath}: its {name} part has no images; a run chooses its best epoch on the {data.ValidationName} part and reports the {data.TestName} part");
         var train = a.SamplesPerClass > 0 ? data.Train.StratifiedSample(a.SamplesPerClass, unchecked((int)a.Seed)) : data.Train;
-        var run = new RunFolder(runPath, a.Resume);
 
         using var model = Sequential.Build(spec, dev, seed: a.Seed);
         var loss = LossSettings.Apply(model, train, a.L2, a.ClassWeight);
@@ -128,7 +171,7 @@ public static class TrainCommand
         string runKey = $"{spec.Name} on {dataPath} ({train.Count} images): {recipe}"
             + (a.Optimizer == "sgd" ? $", momentum {a.Momentum} nesterov {a.Nesterov}" : "");
 
-        var progress = new ConsoleProgress(
+        var progress = new ConsoleProgress(Terminal.Detect(),
             stats => $"epoch {stats.Epoch,2}/{a.Epochs}  train loss {stats.TrainLoss:0.0000} acc {stats.TrainAccuracy:P2}  "
                 + $"{data.ValidationName} loss {stats.ValidationLoss:0.0000} acc {stats.ValidationAccuracy:P2}  {stats.Seconds:0.0} s  "
                 + $"{stats.ImagesPerSecond:0} img/s  lr {stats.LearningRate:G3}{(checkpoint.SavedThisEpoch ? "  * saved" : "")}",
@@ -148,7 +191,7 @@ public static class TrainCommand
                 ["l2"] = a.L2, ["kernel_l2"] = loss.KernelL2, ["class_weight"] = a.ClassWeight, ["class_weights"] = loss.ClassWeightByName,
             },
         };
-        var fit = progress.Run(() => model.Fit(train, data.Validation, options, callbacks));
+        var fit = model.Fit(train, data.Validation, options, callbacks);
         var history = fit.Epochs;
         if (fit.StoppedEarly)
             ErrorHandling.Info($"early stopping: no better {Display(settings.EarlyStoppingMonitor, data.ValidationName)} for {settings.EarlyStopping} epochs");
@@ -161,6 +204,9 @@ public static class TrainCommand
         var best = history[checkpoint.SavedEpoch - 1];
         ErrorHandling.Info($"best epoch {best.Epoch} ({data.ValidationName} {best.ValidationAccuracy:P2}); {data.TestName} accuracy {test.Accuracy:P2}, "
             + $"balanced {test.BalancedAccuracy:P2}, macro-F1 {test.MacroF1:0.0000}");
+        RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(), recipe,
+            data.ValidationName), history, best.Epoch, test);
+        // report.json last: it marks the run finished, so a run killed before it is resumed and writes every report again.
         run.WriteReport(new
         {
             model = spec.Name,
@@ -195,8 +241,6 @@ public static class TrainCommand
             resumed_after_epoch = a.Resume ? fit.InitialEpoch : (int?)null,
             history,
         });
-        RunReport.Write(run.Path, new RunReport.Settings(spec.Name, dataPath, dev.Name, MachineInfo.Describe(), recipe,
-            data.ValidationName), history, best.Epoch, test);
         ErrorHandling.Info($"wrote {run.CheckpointPath}, {run.MetricsPath}, {run.ReportPath}, report.md and its two charts (PNG and SVG)");
         return 0;
     }

@@ -28,28 +28,6 @@ public sealed class SceneImages(FaceClassifier classifier, string? outputFolder)
     private readonly GrayImageDecoder _decoder = new();
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// The image files named by <paramref name="paths"/>: a file as given, a folder's files with an
-    /// image extension (<see cref="GrayImageDecoder.FileExtensions"/>) in name order.
-    /// </summary>
-    /// <param name="paths">Files and folders.</param>
-    /// <param name="missing">Receives each path that is neither a file nor a folder.</param>
-    /// <returns>The files, in order.</returns>
-    public static IReadOnlyList<string> Expand(IEnumerable<string> paths, ICollection<DatasetIssue> missing)
-    {
-        var files = new List<string>();
-        foreach (string path in paths)
-        {
-            if (Directory.Exists(path))
-                files.AddRange(Directory.EnumerateFiles(path)
-                    .Where(f => GrayImageDecoder.FileExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                    .Order(StringComparer.Ordinal));
-            else if (File.Exists(path)) files.Add(path);
-            else missing.Add(new DatasetIssue(path, 0, "does not exist; expected an image file or a folder of images"));
-        }
-        return files;
-    }
-
     /// <summary>Finds and classifies the faces in <paramref name="file"/>, and writes its annotated copy when there is an output folder.</summary>
     /// <param name="file">An image file (JPEG, PNG, BMP, GIF, TIFF or WebP).</param>
     /// <returns>The faces, and the annotated copy's path.</returns>

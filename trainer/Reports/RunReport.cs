@@ -13,8 +13,8 @@ namespace NativeCnn.Trainer.Reports;
 /// </summary>
 public static class RunReport
 {
-    /// <summary>File names written into the run folder.</summary>
-    public const string CurvesFile = "training_curves.png", ConfusionFile = "confusion_matrix.png", MarkdownFile = "report.md";
+    /// <summary>File names written into the run folder (the run folder's <see cref="RunFolder.ReportDocuments"/>).</summary>
+    public const string CurvesFile = RunFolder.CurvesFile, ConfusionFile = RunFolder.ConfusionFile, MarkdownFile = RunFolder.MarkdownFile;
 
     /// <summary>Settings shown at the top of the report.</summary>
     /// <param name="Model">Architecture name.</param>

@@ -30,31 +30,46 @@ public sealed class BackupAndRestore(RunFolder run, string runDescription) : Cal
     /// <summary>The run's description, stored in last.safetensors and compared on resume.</summary>
     public string RunDescription { get; } = runDescription;
 
-    /// <summary>Called by Fit first: restores an interrupted run into the model, the optimizer, <paramref name="others"/> and the context.</summary>
+    /// <summary>
+    /// Called by Fit first: a new run starts its folder (<see cref="RunFolder.Start"/>); a resumed one is restored into the model,
+    /// the optimizer, <paramref name="others"/> and the context.
+    /// </summary>
     /// <exception cref="TrainingException">The run was started with another description, or its files do not fit together.</exception>
-    /// <exception cref="CheckpointFormatException">last.safetensors is damaged or of another architecture or optimizer.</exception>
+    /// <exception cref="CheckpointFormatException">last.safetensors is damaged, of another architecture or optimizer, or its "training" or
+    /// "optimizer" metadata is malformed or out of range (the message names the file and the key).</exception>
     internal void Restore(IReadOnlyList<Callback> others)
     {
         _others = others;
-        if (!Run.Resume) return;
+        if (!Run.Resume)
+        {
+            Run.Start();
+            return;
+        }
         string path = Run.LastCheckpointPath;
         var content = SafeTensorsFile.Read(path);
-        using var state = JsonDocument.Parse(content.Metadata.GetValueOrDefault("training", "{}"));
-        var root = state.RootElement;
-        if (!root.TryGetProperty("run", out var stored) || !root.TryGetProperty("epoch", out var epochElement)
-            || !root.TryGetProperty("learning_rate", out var rate) || !root.TryGetProperty("callbacks", out var callbacks))
-            throw new TrainingException($"{path}: holds no run description, epoch, learning rate and callback state; it was not written by BackupAndRestore");
-        if (stored.GetString() != RunDescription)
-            throw new TrainingException($"{path}: the run was started as '{stored.GetString()}', and resuming needs the same options; this run is '{RunDescription}'");
-        int lastEpoch = epochElement.GetInt32();
+        var state = MetadataJson.Parse(path, content, "training");
+        string stored = state.String("run");
+        if (stored != RunDescription)
+            throw new TrainingException($"{path}: the run was started as '{stored}', and resuming needs the same options; this run is '{RunDescription}'");
+        int lastEpoch = (int)state.Integer("epoch", min: 1, max: Context.Epochs);
+        double rate = state.Number("learning_rate");
+        var callbacks = state.Object("callbacks");
         Checkpoint.RestoreWeights(path, content, Context.Model);
         Checkpoint.RestoreOptimizer(path, content, Context.Model, Context.Optimizer);
-        Context.Optimizer.LearningRate = rate.GetDouble();
+        Context.Optimizer.LearningRate = rate;
         foreach (var (key, callback) in Keyed(others))
         {
-            if (!callbacks.TryGetProperty(key, out var saved))
+            if (!callbacks.Has(key))
                 throw new TrainingException($"{path}: holds no state of the callback {key}; resuming needs the callbacks the run was started with");
-            callback.RestoreState(saved);
+            var saved = callbacks.Get(key);
+            try
+            {
+                callback.RestoreState(saved);
+            }
+            catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or JsonException)
+            {
+                throw callbacks.Wrong(key, $"is not the state {callback.GetType().Name} saves ({ErrorText.OneLine(e.Message)})", saved);
+            }
             string prefix = TensorPrefix(key);
             callback.RestoreTensors(content.Tensors.Values.Where(t => t.Name.StartsWith(prefix, StringComparison.Ordinal))
                 .ToDictionary(t => t.Name[prefix.Length..], t => t));

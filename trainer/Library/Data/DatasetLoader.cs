@@ -1,5 +1,6 @@
 using NativeCnn.Data;
 using NativeCnn.Data.Fer2013;
+using NativeCnn.Data.Imaging;
 using NativeCnn.Data.Folders;
 using NativeCnn.Data.Muxspace;
 using NativeCnn.Data.Splits;
@@ -52,49 +53,108 @@ public static class DatasetLoader
     /// <param name="path">A FER-2013 folder (train/ and test/) or fer2013.csv, a muxspace folder (legend.csv and images/), or a folder with one sub-folder per class.</param>
     /// <param name="inputShapeHwc">The model's input [height, width, channels]; images are resized to it.</param>
     /// <param name="classes">The model's classes in label order.</param>
-    /// <param name="log">Receives one line per step (decoded or cached, skipped files, class selection, part sizes).</param>
+    /// <param name="log">Receives one line per step (decoded or cached, skipped files, class selection, part sizes, a cache that could not be written).</param>
     /// <param name="match">Whether the data must hold every class of the model (training) or may lack some (scoring).</param>
     /// <param name="cacheDirectory">Decoded-dataset cache folder, or null for <see cref="NativeCnn.Data.Caching.DatasetCache.DefaultDirectory"/>.</param>
+    /// <param name="maxImagePixels">Largest image (width x height) decoded; a larger one is refused after its header is read (<see cref="ReadOptions.MaxImagePixels"/>).</param>
     /// <exception cref="DatasetException">The data is missing or malformed (the message names the file).</exception>
-    /// <exception cref="TrainingException">The model is not grayscale, or its classes do not match the data's.</exception>
+    /// <exception cref="TrainingException">The model is not grayscale, or its classes do not match the data's (checked before any image is decoded).</exception>
     public static TrainingData Load(string path, int[] inputShapeHwc, IReadOnlyList<string> classes, Action<string> log, ClassMatch match = ClassMatch.Every,
-        string? cacheDirectory = null)
+        string? cacheDirectory = null, long maxImagePixels = GrayImageDecoder.DefaultMaxPixels)
     {
         if (inputShapeHwc[2] != 1)
             throw new TrainingException($"the model expects {inputShapeHwc[2]} channels; NativeCnn's readers produce grayscale (1 channel)");
+        var kind = KindOf(path);
+        CheckClasses(ClassNames(path, kind), classes, match);
         var options = new ReadOptions
         {
             Height = inputShapeHwc[0],
             Width = inputShapeHwc[1],
             AllowResize = inputShapeHwc[0] != Fer2013Classes.ImageSize || inputShapeHwc[1] != Fer2013Classes.ImageSize,
             CacheDirectory = cacheDirectory,
+            MaxImagePixels = maxImagePixels,
         };
         TrainingData data;
-        if (File.Exists(path) && path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            data = FromFer(Fer2013CsvReader.Load(path, strict: false, options), log);
-        else if (File.Exists(Path.Combine(path, "legend.csv")))
+        switch (kind)
         {
-            var mux = MuxspaceReader.Load(path, options, out var report);
-            log($"{mux.Report}; {Describe(report)}");
-            foreach (var issue in mux.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat)) log($"note: {issue}");
-            data = Split(mux.Images);
-        }
-        else if (Directory.Exists(Path.Combine(path, "train")) && Directory.Exists(Path.Combine(path, "test")))
-        {
-            var fer = Fer2013FolderReader.Load(path, options, out var report);
-            log(Describe(report));
-            data = FromFer(fer, log);
-        }
-        else
-        {
-            var folder = ImageFolderReader.Load(path, options, out var report);
-            log(Describe(report));
-            foreach (var issue in folder.Issues) log($"skipped: {issue}");
-            data = Split(folder.Images);
+            case DataKind.Fer2013Csv:
+                data = FromFer(Fer2013CsvReader.Load(path, strict: false, options), log);
+                break;
+            case DataKind.Muxspace:
+                var mux = MuxspaceReader.Load(path, options, out var muxReport);
+                log($"{mux.Report}; {Describe(muxReport)}");
+                foreach (var issue in mux.Report.IssuesOf(MuxspaceIssueKind.MisnamedFormat)) log($"note: {issue}");
+                data = Split(mux.Images);
+                break;
+            case DataKind.Fer2013Folder:
+                var fer = Fer2013FolderReader.Load(path, options, out var ferReport);
+                log(Describe(ferReport));
+                data = FromFer(fer, log);
+                break;
+            default:
+                var folder = ImageFolderReader.Load(path, options, out var folderReport);
+                log(Describe(folderReport));
+                foreach (var issue in folder.Issues) log($"skipped: {issue}");
+                data = Split(folder.Images);
+                break;
         }
         data = match == ClassMatch.Every ? MatchClasses(data, classes, log) : ScoreAs(data, classes, log);
         log($"train {data.Train.Count:N0}, {data.ValidationName} {data.Validation.Count:N0}, {data.TestName} {data.Test.Count:N0} images");
         return data;
+    }
+
+    /// <summary>
+    /// The class names the data at <paramref name="path"/> has, in its label order, found without decoding an image: FER-2013's
+    /// seven (CSV or folders), muxspace's eight, or a folder-per-class tree's folder names.
+    /// </summary>
+    /// <exception cref="DatasetException">The path does not exist, is a file other than a .csv, or is a folder with no class folders.</exception>
+    public static IReadOnlyList<string> ClassNames(string path) => ClassNames(path, KindOf(path));
+
+    /// <summary>
+    /// Fails when the data at <paramref name="path"/> cannot serve a model of <paramref name="classes"/>, before anything is
+    /// decoded: training (<see cref="ClassMatch.Every"/>) needs every class of the model in the data; scoring
+    /// (<see cref="ClassMatch.Some"/>) needs at least one.
+    /// </summary>
+    /// <exception cref="TrainingException">The classes do not match (the message lists both).</exception>
+    /// <exception cref="DatasetException">As <see cref="ClassNames(string)"/>.</exception>
+    public static void CheckClasses(string path, IReadOnlyList<string> classes, ClassMatch match) => CheckClasses(ClassNames(path), classes, match);
+
+    /// <summary>The layouts <see cref="Load"/> reads.</summary>
+    private enum DataKind { Fer2013Csv, Muxspace, Fer2013Folder, ImageFolder }
+
+    private static DataKind KindOf(string path)
+    {
+        if (File.Exists(path))
+        {
+            if (path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)) return DataKind.Fer2013Csv;
+            throw new DatasetException($"'{path}' is a file, not a data set; expected fer2013.csv (a .csv file) or a folder: FER-2013's "
+                + "(train/ and test/), muxspace's (legend.csv and images/), or one with a folder per class");
+        }
+        if (!Directory.Exists(path))
+            throw new DatasetException($"data '{path}' does not exist; expected fer2013.csv or a folder: FER-2013's (train/ and test/), "
+                + "muxspace's (legend.csv and images/), or one with a folder per class");
+        if (File.Exists(Path.Combine(path, "legend.csv"))) return DataKind.Muxspace;
+        if (Directory.Exists(Path.Combine(path, "train")) && Directory.Exists(Path.Combine(path, "test"))) return DataKind.Fer2013Folder;
+        return DataKind.ImageFolder;
+    }
+
+    private static IReadOnlyList<string> ClassNames(string path, DataKind kind) => kind switch
+    {
+        DataKind.Fer2013Csv or DataKind.Fer2013Folder => Fer2013Classes.Names,
+        DataKind.Muxspace => MuxspaceClasses.Names,
+        _ => ImageFolderReader.ClassNames(Path.GetFullPath(path)),
+    };
+
+    private static void CheckClasses(IReadOnlyList<string> dataClasses, IReadOnlyList<string> classes, ClassMatch match)
+    {
+        if (match == ClassMatch.Every)
+        {
+            var missing = classes.Where(c => !dataClasses.Contains(c)).ToList();
+            if (missing.Count > 0)
+                throw new TrainingException($"the model's classes {string.Join(", ", missing)} are not in the data (which has {string.Join(", ", dataClasses)})");
+        }
+        else if (!dataClasses.Any(classes.Contains))
+            throw new TrainingException($"none of the data's classes ({string.Join(", ", dataClasses)}) is one of the model's ({string.Join(", ", classes)})");
     }
 
     private static TrainingData FromFer(Fer2013Splits splits, Action<string> log)
@@ -113,9 +173,7 @@ public static class DatasetLoader
     private static TrainingData MatchClasses(TrainingData data, IReadOnlyList<string> classes, Action<string> log)
     {
         if (data.Train.ClassNames.SequenceEqual(classes)) return data;
-        var missing = classes.Where(c => !data.Train.ClassNames.Contains(c)).ToList();
-        if (missing.Count > 0)
-            throw new TrainingException($"the model's classes {string.Join(", ", missing)} are not in the data (which has {string.Join(", ", data.Train.ClassNames)})");
+        CheckClasses(data.Train.ClassNames, classes, ClassMatch.Every);
         log($"keeping the model's {classes.Count} of the data's {data.Train.ClassNames.Count} classes: {string.Join(", ", classes)}");
         return data with
         {
@@ -131,9 +189,8 @@ public static class DatasetLoader
     private static TrainingData ScoreAs(TrainingData data, IReadOnlyList<string> classes, Action<string> log)
     {
         if (data.Train.ClassNames.SequenceEqual(classes)) return data;
+        CheckClasses(data.Train.ClassNames, classes, ClassMatch.Some);
         var known = data.Train.ClassNames.Where(classes.Contains).ToList();
-        if (known.Count == 0)
-            throw new TrainingException($"none of the data's classes ({string.Join(", ", data.Train.ClassNames)}) is one of the model's ({string.Join(", ", classes)})");
         var unknown = data.Train.ClassNames.Except(known).ToList();
         if (unknown.Count > 0) log($"leaving out the data's classes the model does not know: {string.Join(", ", unknown)}");
         var absent = classes.Except(known).ToList();
@@ -150,7 +207,8 @@ public static class DatasetLoader
         ? $"loaded {report.SourceFiles:N0} images from the cache {report.CacheFile} in {report.Elapsed.TotalSeconds:0.0} s"
         : $"decoded {report.SourceFiles:N0} images in {report.Elapsed.TotalSeconds:0.0} s"
           + (report.CacheFile != null ? $" (cached to {report.CacheFile})" : "")
-          + (report.CacheRejectReason != null ? $"; old cache rejected: {report.CacheRejectReason}" : "");
+          + (report.CacheRejectReason != null ? $"; old cache rejected: {report.CacheRejectReason}" : "")
+          + (report.CacheWriteError != null ? $"; not cached, so the next run decodes again: {report.CacheWriteError}" : "");
 }
 
 /// <summary>How <see cref="DatasetLoader.Load"/> matches the data's classes to the model's.</summary>

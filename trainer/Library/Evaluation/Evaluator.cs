@@ -32,16 +32,30 @@ public enum TestTimeAugmentationMode
 /// </summary>
 /// <param name="model">A built model; the data must have its classes.</param>
 /// <param name="batchSize">Images per forward pass.</param>
-public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposable
+public sealed class Evaluator(Sequential model, int batchSize = Evaluator.DefaultBatchSize) : IDisposable
 {
+    /// <summary>Images per forward pass unless given: 256.</summary>
+    public const int DefaultBatchSize = 256;
+
     private readonly BatchTensors _tensors = new(model.Device, model.InputShape);
     private readonly SoftmaxCrossEntropyLoss _loss = new();
+    private bool _checked;
+
+    // Before the first batch allocates activations: the model at this batch size must fit the memory budget.
+    private void CheckMemory()
+    {
+        if (_checked) return;
+        ModelFootprint.Of(model).CheckInference(batchSize, MemoryBudget.Bytes);
+        _checked = true;
+    }
 
     /// <summary>Evaluates every sample of <paramref name="data"/> once, in order.</summary>
-    /// <exception cref="TrainingException">The data's classes are not the model's.</exception>
+    /// <exception cref="TrainingException">The data's classes are not the model's, it holds no image, or the loss is not finite.</exception>
+    /// <exception cref="ModelFormatException">The model at this batch size would exceed the memory budget.</exception>
     public EvaluationResult Evaluate(LabeledImageSet data)
     {
-        CheckClasses(model, data);
+        CheckData(model, data);
+        CheckMemory();
         var predictions = new int[data.Count];
         double lossSum = 0;
         var logitsHost = new float[batchSize * model.ClassCount];
@@ -59,8 +73,7 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
             model.Device.Download<float>(logits, host);
             for (int i = 0; i < count; i++) predictions[start + i] = ArgMax(host.Slice(i * model.ClassCount, model.ClassCount));
         }
-        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Classes);
-        return new EvaluationResult(data.Count == 0 ? 0 : lossSum / data.Count, predictions, metrics);
+        return Result(data, predictions, lossSum);
     }
 
     /// <summary>
@@ -68,11 +81,13 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
     /// are averaged, the prediction is their arg-max and the loss is -log of the averaged
     /// probability of the true class.
     /// </summary>
-    /// <exception cref="TrainingException">The data's classes are not the model's.</exception>
+    /// <exception cref="TrainingException">The data's classes are not the model's, it holds no image, or the loss is not finite.</exception>
+    /// <exception cref="ModelFormatException">The model at this batch size would exceed the memory budget.</exception>
     public EvaluationResult Evaluate(LabeledImageSet data, TestTimeAugmentationMode mode)
     {
         if (mode == TestTimeAugmentationMode.None) return Evaluate(data);
-        CheckClasses(model, data);
+        CheckData(model, data);
+        CheckMemory();
         int views = mode == TestTimeAugmentationMode.Flip ? 2 : TestTimeAugmentation.TenCropCount;
         int group = Math.Max(1, batchSize / views), k = model.ClassCount, size = data.SampleSize;
         var (c, h, w) = (data.Channels, data.Height, data.Width);
@@ -103,8 +118,7 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
                 lossSum -= Math.Log(Math.Max(mean[label], 1e-12));
             }
         }
-        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Classes);
-        return new EvaluationResult(data.Count == 0 ? 0 : lossSum / data.Count, predictions, metrics);
+        return Result(data, predictions, lossSum);
     }
 
     /// <summary>[count, C, H, W] → [count * 2, C, H, W] with image i at 2i and its mirror at 2i + 1.</summary>
@@ -119,6 +133,22 @@ public sealed class Evaluator(Sequential model, int batchSize = 256) : IDisposab
             TestTimeAugmentation.FlipHorizontal(result.AsSpan((2 * i + 1) * size, size), 1, c, h, w);
         }
         return result;
+    }
+
+    // A loss that is not finite means the outputs overflowed; no report may carry it.
+    private EvaluationResult Result(LabeledImageSet data, int[] predictions, double lossSum)
+    {
+        if (!double.IsFinite(lossSum))
+            throw new TrainingException($"model '{model.Name}' gives a loss of {lossSum} on these images: its outputs overflow float32 (weights far too large?)");
+        var metrics = ClassificationMetrics.Compute(data.Labels, predictions, model.ClassCount, model.Classes);
+        return new EvaluationResult(lossSum / data.Count, predictions, metrics);
+    }
+
+    // Metrics of no images are undefined: say so before scoring.
+    private static void CheckData(Sequential model, LabeledImageSet data)
+    {
+        CheckClasses(model, data);
+        if (data.Count == 0) throw new TrainingException("there is no image to evaluate: the set is empty");
     }
 
     /// <summary>Fails unless the data's classes are the model's, in the same order.</summary>

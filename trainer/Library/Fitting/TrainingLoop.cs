@@ -36,11 +36,13 @@ internal sealed class TrainingLoop : IDisposable
     private readonly ImageAugmenter? _augmenter;
 
     /// <summary>Prepares a run; the model's classes must match the data's.</summary>
-    /// <exception cref="TrainingException">Classes differ, the training set is empty, or there is not one class weight per class.</exception>
+    /// <exception cref="TrainingException">Classes differ, the training or validation set is empty, or there is not one class weight per class.</exception>
     /// <exception cref="ArgumentException">A class weight is negative, NaN or infinite, or the augmentation is invalid.</exception>
     public TrainingLoop(Sequential model, Optimizer optimizer, LabeledImageSet train, LabeledImageSet validation, FitOptions options)
     {
         if (train.Count == 0) throw new TrainingException("the training set is empty");
+        // Checked before the first epoch: with no validation images every validation metric is undefined.
+        if (validation.Count == 0) throw new TrainingException("the validation set is empty: the best epoch is chosen by validation images, and there are none");
         Evaluator.CheckClasses(model, train);
         CheckClassWeight(options.ClassWeight, model.ClassCount);
         _model = model;
@@ -71,6 +73,8 @@ internal sealed class TrainingLoop : IDisposable
 
     /// <summary>Trains one epoch (1-based), then evaluates on the validation set.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled; checked before every batch.</exception>
+    /// <exception cref="TrainingException">The training loss of a batch or the validation loss at the end is NaN, infinite or above
+    /// <see cref="DivergedLoss"/>, or the L2 penalty is not finite (the run diverged); the message names the epoch and batch.</exception>
     public EpochStats RunEpoch(int epoch, Action<BatchProgress>? onBatch = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
@@ -89,6 +93,8 @@ internal sealed class TrainingLoop : IDisposable
                 var context = new ForwardContext(Training: true, Seed: _options.Seed, Step: (ulong)_optimizer.Iterations);
                 var logits = _model.ForwardLogits(x, context);
                 var result = _loss.Compute(logits, y, computeGradient: true);
+                // The loss is read back anyway, so checking it costs nothing.
+                if (HasDiverged(result.MeanLoss)) throw Diverged(epoch, $"batch {done + 1}/{BatchesPerEpoch}", "training loss", result.MeanLoss);
                 _model.Backward(_loss.Gradient);
                 _optimizer.Step(_model.Parameters);
 
@@ -104,10 +110,27 @@ internal sealed class TrainingLoop : IDisposable
         double trainSeconds = clock.Elapsed.TotalSeconds;
         double penalty = _model.RegularizationLoss();
         var validation = _evaluator.Evaluate(_validation);
+        if (!double.IsFinite(penalty)) throw Diverged(epoch, "its end", "L2 penalty", penalty);
+        if (HasDiverged(validation.MeanLoss)) throw Diverged(epoch, "its end", "validation loss", validation.MeanLoss);
         return new EpochStats(epoch, lossSum / seen + penalty, (double)correct / seen, validation.MeanLoss, validation.Metrics.Accuracy,
             clock.Elapsed.TotalSeconds, seen / trainSeconds, _optimizer.LearningRate, penalty,
             validation.Metrics.BalancedAccuracy, validation.Metrics.MacroF1);
     }
+
+    /// <summary>
+    /// A mean cross-entropy (nats) above which a run counts as diverged: 10^4. Such a loss gives the true class a probability
+    /// of e^-10000 on average, far below the smallest float32 (about e^-103), so the logits have blown up; a model that is merely
+    /// bad, even confidently wrong, stays orders of magnitude below it.
+    /// </summary>
+    internal const double DivergedLoss = 1e4;
+
+    private static bool HasDiverged(double loss) => !double.IsFinite(loss) || loss > DivergedLoss;
+
+    // Stopping at once keeps the files of the last finished epoch (model.safetensors, last.safetensors, metrics.jsonl) as they were.
+    private TrainingException Diverged(int epoch, string where, string what, double value) =>
+        new($"training diverged in epoch {epoch} at {where}: the {what} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}. "
+            + $"The learning rate ({_optimizer.LearningRate.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}) is probably too high: "
+            + "start a new run with a lower one (--lr). The files of the last finished epoch are kept as they were");
 
     /// <summary>Frees reusable tensors (not the model or optimizer).</summary>
     public void Dispose()

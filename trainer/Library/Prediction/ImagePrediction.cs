@@ -13,7 +13,7 @@ public sealed record ImagePrediction(string File, float[] Probabilities, IReadOn
             .Take(Math.Clamp(count, 1, Classes.Count)).ToList();
 }
 
-/// <summary>What <see cref="ModelPrediction.Predict(NativeCnn.Engine.Models.Sequential, IEnumerable{string})"/> returns.</summary>
+/// <summary>What <see cref="ModelPrediction.Predict(NativeCnn.Engine.Models.Sequential, IEnumerable{string}, long)"/> returns.</summary>
 /// <param name="Predictions">One per image that decoded, in the order the files were named (a folder's images in name order).</param>
 /// <param name="Skipped">Files that could not be decoded, each with the reason.</param>
 public sealed record ImagePredictions(IReadOnlyList<ImagePrediction> Predictions, IReadOnlyList<NativeCnn.Data.DatasetIssue> Skipped);

@@ -18,12 +18,14 @@ public static class ModelPrediction
     /// <param name="images">N images [N, C, H, W] of the model's input shape, float32 pixels in [0, 1] (pixel / 255).</param>
     /// <returns>Probabilities [N, classes], row-major: image i's probability of class k is at i · classes + k.</returns>
     /// <exception cref="ArgumentException">The length is not a whole number of images.</exception>
+    /// <exception cref="ModelFormatException">The model at a batch of 64 would exceed the memory budget (<see cref="MemoryBudget"/>).</exception>
     public static float[] Predict(this Sequential model, ReadOnlySpan<float> images)
     {
         int sample = model.InputShape.Aggregate(1, (a, b) => a * b), k = model.ClassCount;
         if (images.Length % sample != 0)
             throw new ArgumentException($"{images.Length} floats are not a whole number of [{string.Join(", ", model.InputShape)}] images");
         int count = images.Length / sample;
+        ModelFootprint.Of(model).CheckInference(BatchSize, MemoryBudget.Bytes);
         var probabilities = new float[count * k];
         for (int start = 0; start < count; start += BatchSize)
         {
@@ -44,14 +46,16 @@ public static class ModelPrediction
     /// <param name="model">A built grayscale model.</param>
     /// <param name="paths">Image files, or folders whose image files (by extension, see
     /// <see cref="NativeCnn.Data.Imaging.GrayImageDecoder.FileExtensions"/>) are taken in name order.</param>
-    /// <returns>A prediction per decoded image, and the files that could not be decoded with the reason.</returns>
+    /// <param name="maxImagePixels">Largest image (width x height) decoded; a larger one is skipped after its header is read.</param>
+    /// <returns>A prediction per decoded image, and the files that could not be decoded with the reason (a corrupt file, one over
+    /// <paramref name="maxImagePixels"/>, or one of 0 bytes, which is also how a FIFO or device looks and is never opened).</returns>
     /// <exception cref="DatasetException">A path does not exist.</exception>
     /// <exception cref="TrainingException">The model takes more than one channel.</exception>
-    public static ImagePredictions Predict(this Sequential model, IEnumerable<string> paths)
+    public static ImagePredictions Predict(this Sequential model, IEnumerable<string> paths, long maxImagePixels = GrayImageDecoder.DefaultMaxPixels)
     {
         var (c, h, w) = (model.InputShape[0], model.InputShape[1], model.InputShape[2]);
         if (c != 1) throw new TrainingException($"model '{model.Name}' expects {c} channels; image files are read as grayscale (1 channel)");
-        var images = ImageFiles.LoadGray(paths, h, w);
+        var images = ImageFiles.LoadGray(paths, h, w, maxImagePixels);
         float[] probabilities = model.Predict(images.Pixels);
         int k = model.ClassCount;
         var predictions = images.Files.Select((file, i) => new ImagePrediction(file, probabilities[(i * k)..((i + 1) * k)], model.Classes)).ToList();
