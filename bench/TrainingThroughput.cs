@@ -37,7 +37,8 @@ public static class TrainingThroughput
         int steps = int.Parse(Arg("--steps", "10")), repeats = int.Parse(Arg("--repeats", "5"));
         bool json = args.Contains("--json");
         using var device = BenchDevices.Create(Arg("--device", "cpu"));
-        if (!json) Console.WriteLine($"{device.Name}: {"model",-16} {"batch",6} {"train img/s",12} {"infer img/s",12} {"train RSS MiB",14} {"peak RSS MiB",13}   (inference batch {inferBatch}, median of {repeats} x {steps} steps)");
+        if (!json) Console.WriteLine($"device {device.Name}; inference batch {inferBatch}, median of {repeats} x {steps} steps");
+        if (!json) Console.WriteLine($"{"model",-16} {"batch",6} {"train img/s",12} {"infer img/s",12} {"train RSS MiB",14} {"peak RSS MiB",13}");
         foreach (var name in models)
             foreach (var r in Measure(name, device, batches, inferBatch, steps, repeats))
                 Console.WriteLine(json ? JsonSerializer.Serialize(r) : $"{r.Model,-16} {r.TrainBatch,6} {r.TrainImagesPerSecond,12:F1} {r.InferenceImagesPerSecond,12:F1} {r.TrainPeakResidentMiB,14:F0} {r.PeakResidentMiB,13:F0}");

@@ -11,7 +11,8 @@
 # Call 1 unpacks the bundle to /tmp/nativecnn-bundle; call 2 uses it, so it must come while the machine is still held
 # (30 s after call 1; otherwise it says so and stops). Parts of call 1 can be chosen: PARTS="tests compare" (default:
 # tests compare sweep stats profile, in that order of value); each part has its own time limit, so a slow part costs
-# only itself and the files written so far come back.
+# only itself and the files written so far come back. The limits add up to 560 s, so the whole call fits the device
+# tool's 600 s per command (run it with timeout_s 600).
 # Check the whole path here without a GPU (minutes; tiny sizes on ILGPU's CPU accelerator):
 #   bash scripts/gpu-session.sh check
 set -uo pipefail
@@ -77,14 +78,14 @@ gpu() {
   for p in $PARTS; do
     case "$p" in
       # Correctness first: every operation on the GPU against the reference, and every GEMM tile shape.
-      tests) part tests 150 tests.txt "$bundle/tests/NativeCnn.Tests" --filter "$TEST_FILTER" ;;
+      tests) part tests 120 tests.txt "$bundle/tests/NativeCnn.Tests" --filter "$TEST_FILTER" ;;
       # The headline: PyTorch + cuDNN and NativeCnn side by side, then SGEMM against torch.mm.
-      compare) part compare 270 compare.txt "$PYTHON" "$root/bench/compare_pytorch.py" --device "${PYTORCH_DEVICE:-$DEVICE}" \
+      compare) part compare 240 compare.txt "$PYTHON" "$root/bench/compare_pytorch.py" --device "${PYTORCH_DEVICE:-$DEVICE}" \
                  --nativecnn-device "$DEVICE" --bench "$bundle/bench/NativeCnn.Bench" --json "$OUT/compare.jsonl" $COMPARE_ARGS ;;
-      sweep) part sweep 150 sweep.txt "$bundle/bench/NativeCnn.Bench" gemm-sweep --device "$DEVICE" --sizes "$SWEEP_SIZES" \
+      sweep) part sweep 110 sweep.txt "$bundle/bench/NativeCnn.Bench" gemm-sweep --device "$DEVICE" --sizes "$SWEEP_SIZES" \
                --models "$SWEEP_MODELS" --batch "$SWEEP_BATCH" --repeats 3 ;;
-      stats) part step-stats 60 step-stats.txt "$bundle/bench/NativeCnn.Bench" step-stats --device "$DEVICE" $STATS_ARGS ;;
-      profile) part layer-profile 90 layer-profile.txt "$bundle/bench/NativeCnn.Bench" layer-profile --device "$DEVICE" $PROFILE_ARGS ;;
+      stats) part step-stats 40 step-stats.txt "$bundle/bench/NativeCnn.Bench" step-stats --device "$DEVICE" $STATS_ARGS ;;
+      profile) part layer-profile 50 layer-profile.txt "$bundle/bench/NativeCnn.Bench" layer-profile --device "$DEVICE" $PROFILE_ARGS ;;
       *) die "unknown part '$p' (tests, compare, sweep, stats, profile)" ;;
     esac
   done
