@@ -1,14 +1,17 @@
 using System.Diagnostics;
+using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Layers;
 using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Bench;
 
 /// <summary>
-/// `dotnet run -c Release --project bench -- layer-profile [--models a,b] [--batch 64] [--steps 20] [--device cpu:im2col]`: where a
-/// training step's time goes. Times every layer's forward and backward, the fused loss and the Adam step
-/// separately (median over steps), with each layer's GEMM FLOPs, GFLOP/s and share of the measured FMA peak,
-/// so the report shows which layers are compute-bound and which are memory-bound.
+/// `dotnet run -c Release --project bench -- layer-profile [--models a,b] [--batch 64] [--steps 20] [--device cpu:im2col|cuda]`:
+/// where a training step's time goes. Times every layer's forward and backward, the fused loss and the Adam step
+/// separately (median over steps), with each layer's GEMM FLOPs, GFLOP/s and (on the CPU) share of the measured FMA
+/// peak, so the report shows which layers are compute-bound and which are memory-bound. On a GPU every timed part ends
+/// with a synchronisation, so its time is the device's work for that part and not the queueing of launches (without it
+/// the loss read-back would absorb the whole step).
 /// </summary>
 public static class LayerProfile
 {
@@ -19,8 +22,10 @@ public static class LayerProfile
         var models = Arg("--models", "seed001-shallow,seed001-deep,seed002,seed004").Split(',');
         int batch = int.Parse(Arg("--batch", "64")), steps = int.Parse(Arg("--steps", "20"));
         string device = Arg("--device", "cpu");
-        double peak = FmaPeak.AllCores();
-        Console.WriteLine($"FMA peak, {Environment.ProcessorCount} cores: {peak:F1} GFLOP/s; device {device}; batch {batch}; median of {steps} steps");
+        bool cpu = device.StartsWith("cpu", StringComparison.OrdinalIgnoreCase);
+        double peak = cpu ? FmaPeak.AllCores() : double.NaN;
+        Console.WriteLine(cpu ? $"FMA peak, {Environment.ProcessorCount} cores: {peak:F1} GFLOP/s; device {device}; batch {batch}; median of {steps} steps"
+            : $"device {device}, synchronised after every layer; batch {batch}; median of {steps} steps");
         Console.WriteLine("GFLOP counts the direct convolution's multiply-adds; layers on Winograd do 2.25x fewer, so their rate is effective");
         foreach (var name in models) Profile(name, batch, steps, peak, device);
     }
@@ -29,6 +34,7 @@ public static class LayerProfile
     {
         using var fixture = new ModelFixture(name, batch, device);
         var (model, x, y, adam, loss) = (fixture.Model, fixture.Input, fixture.Labels, fixture.Adam, fixture.Loss);
+        var deviceUnderTest = fixture.Device;
         var layers = model.Layers;
         // Rows: forward and backward of each layer, then the loss and the optimizer.
         var times = new List<double>[2 * layers.Count + 2];
@@ -40,15 +46,15 @@ public static class LayerProfile
             var context = new ForwardContext(true, 1, (ulong)adam.Iterations);
             Tensor h = x;
             for (int i = 0; i < layers.Count; i++)
-                h = Timed(step, times[2 * i], () => layers[i].Forward(h, context));
-            Timed(step, times[^2], () => loss.Compute(h, y, computeGradient: true));
+                h = Timed(deviceUnderTest, step, times[2 * i], () => layers[i].Forward(h, context));
+            Timed(deviceUnderTest, step, times[^2], () => loss.Compute(h, y, computeGradient: true));
             Tensor? d = loss.Gradient;
             for (int i = layers.Count - 1; i >= 0; i--)
             {
                 var dy = d!;
-                d = Timed(step, times[2 * i + 1], () => layers[i].Backward(dy, needInputGradient: i > 0));
+                d = Timed(deviceUnderTest, step, times[2 * i + 1], () => layers[i].Backward(dy, needInputGradient: i > 0));
             }
-            Timed(step, times[^1], () => { adam.Step(model.Parameters); return 0; });
+            Timed(deviceUnderTest, step, times[^1], () => { adam.Step(model.Parameters); return 0; });
             if (step >= 0) total.Add(stepClock.Elapsed.TotalMilliseconds);
         }
 
@@ -65,12 +71,13 @@ public static class LayerProfile
         }
         Row("loss", "fused", Median(times[^2]), 0);
         Row("adam", "update", Median(times[^1]), 0);
-        Console.WriteLine($"conv and dense: {gemmFlop / 1e9:F2} GFLOP in {gemmMs:F1} ms = {gemmFlop / gemmMs / 1e6:F1} GFLOP/s " +
-                          $"({100 * gemmFlop / gemmMs / 1e6 / peak:F0} % of peak); everything else {stepMs - gemmMs:F1} ms ({100 * (stepMs - gemmMs) / stepMs:F0} %)");
+        string ofPeak = double.IsNaN(peak) ? "" : $" ({100 * gemmFlop / gemmMs / 1e6 / peak:F0} % of peak)";
+        Console.WriteLine($"conv and dense: {gemmFlop / 1e9:F2} GFLOP in {gemmMs:F1} ms = {gemmFlop / gemmMs / 1e6:F1} GFLOP/s" +
+                          $"{ofPeak}; everything else {stepMs - gemmMs:F1} ms ({100 * (stepMs - gemmMs) / stepMs:F0} %)");
 
         void Row(string layer, string pass, double ms, double flop)
         {
-            string rate = flop > 0 ? $"{flop / ms / 1e6,8:F1} {100 * flop / ms / 1e6 / peak,6:F0}%" : "";
+            string rate = flop > 0 ? $"{flop / ms / 1e6,8:F1} " + (double.IsNaN(peak) ? "" : $"{100 * flop / ms / 1e6 / peak,6:F0}%") : "";
             Console.WriteLine($"{layer,-22} {pass,-8} {ms,8:F2} {100 * ms / stepMs,5:F1}% {(flop > 0 ? $"{flop / 1e9,7:F2}" : ""),7} {rate}");
             if (flop > 0) { gemmMs += ms; gemmFlop += flop; }
         }
@@ -91,10 +98,11 @@ public static class LayerProfile
         return (forward, forward * (needInputGradient ? 2 : 1));
     }
 
-    private static T Timed<T>(int step, List<double> sink, Func<T> action)
+    private static T Timed<T>(Device device, int step, List<double> sink, Func<T> action)
     {
         var clock = Stopwatch.StartNew();
         var result = action();
+        device.Synchronize();
         if (step >= 0) sink.Add(clock.Elapsed.TotalMilliseconds);
         return result;
     }

@@ -15,12 +15,20 @@ namespace NativeCnn.Bench;
 internal sealed class ModelFixture : IDisposable
 {
     private readonly Tensor _x, _labels;
+    private readonly bool _ownsDevice;
 
     /// <summary>Builds models/<paramref name="name"/>.json on <paramref name="deviceName"/> (any --device name, see DeviceFactory)
     /// with batch <paramref name="batch"/> inputs in [0, 1).</summary>
-    public ModelFixture(string name, int batch, string deviceName = "cpu")
+    public ModelFixture(string name, int batch, string deviceName = "cpu") : this(name, batch, BenchDevices.Create(deviceName), ownsDevice: true)
     {
-        Device = DeviceFactory.Create(deviceName);
+    }
+
+    /// <summary>Builds models/<paramref name="name"/>.json on an open device, which the fixture disposes only when it
+    /// owns it (a GPU device shared by several fixtures compiles its kernels once).</summary>
+    public ModelFixture(string name, int batch, Device device, bool ownsDevice)
+    {
+        Device = device;
+        _ownsDevice = ownsDevice;
         Model = Sequential.Build(ArchitectureSpec.Load(ModelPath(name)), Device, seed: 1);
         var random = new Random(1);
         _x = Inputs(Device, Model, batch, random);
@@ -79,7 +87,7 @@ internal sealed class ModelFixture : IDisposable
         Adam.Dispose();
         Loss.Dispose();
         Model.Dispose();
-        Device.Dispose();
+        if (_ownsDevice) Device.Dispose();
     }
 
     /// <summary>Random inputs [n, C, H, W] in [0, 1) for <paramref name="model"/>.</summary>

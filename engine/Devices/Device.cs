@@ -62,6 +62,18 @@ public abstract class Device : IDisposable
     /// <exception cref="ArgumentException">T is not the tensor's dtype, or the lengths differ.</exception>
     public abstract void Upload<T>(Tensor destination, ReadOnlySpan<T> source) where T : unmanaged;
 
+    /// <summary>
+    /// Starts copying host elements into a tensor and returns as soon as <paramref name="source"/> may be reused: the
+    /// device may still be copying while it runs other work (a GPU copies from pinned host memory on a stream of its own,
+    /// so the next batch travels while the current step computes). The tensor must not be used until
+    /// <see cref="FinishUploads"/> returns. Host devices copy at once.
+    /// </summary>
+    /// <exception cref="ArgumentException">T is not the tensor's dtype, or the lengths differ.</exception>
+    public virtual void UploadAsync<T>(Tensor destination, ReadOnlySpan<T> source) where T : unmanaged => Upload(destination, source);
+
+    /// <summary>Waits until every <see cref="UploadAsync{T}"/> has landed (a no-op on host devices).</summary>
+    public virtual void FinishUploads() { }
+
     /// <summary>Copies a tensor's elements to host memory; lengths and element type must match.</summary>
     /// <exception cref="ArgumentException">T is not the tensor's dtype, or the lengths differ.</exception>
     public abstract void Download<T>(Tensor source, Span<T> destination) where T : unmanaged;
@@ -178,6 +190,33 @@ public abstract class Device : IDisposable
     /// <summary>One Keras Adam step t, 1-based (<see cref="OptimizerReference.Adam{T}"/>).</summary>
     public abstract void AdamUpdate(Tensor parameter, Tensor gradient, Tensor m, Tensor v,
         double learningRate, double beta1, double beta2, double epsilon, long t);
+
+    /// <summary>Prepares <paramref name="parameters"/> for fused optimizer steps; dispose the table when done. A GPU keeps a
+    /// table of their addresses on the device; host devices keep the list.</summary>
+    /// <exception cref="ArgumentException">A gradient or state tensor differs from its value in length or dtype.</exception>
+    public virtual OptimizerTable CreateOptimizerTable(IReadOnlyList<ParameterSlots> parameters) => new(parameters);
+
+    /// <summary>One Keras SGD step for every parameter of <paramref name="table"/> (state slot 0 is the velocity when
+    /// momentum is not 0): <see cref="SgdUpdate(Tensor, Tensor, Tensor?, double, double, bool)"/> on each, which a GPU
+    /// does in one launch.</summary>
+    public virtual void SgdUpdate(OptimizerTable table, double learningRate, double momentum, bool nesterov)
+    {
+        foreach (var p in table.Parameters)
+            SgdUpdate(p.Value, p.Gradient, p.State.Count > 0 ? p.State[0] : null, learningRate, momentum, nesterov);
+    }
+
+    /// <summary>One Keras Adam step t for every parameter of <paramref name="table"/> (state slots m and v):
+    /// <see cref="AdamUpdate(Tensor, Tensor, Tensor, Tensor, double, double, double, double, long)"/> on each, which a GPU
+    /// does in one launch.</summary>
+    /// <exception cref="ArgumentException">A parameter has fewer than two state slots.</exception>
+    public virtual void AdamUpdate(OptimizerTable table, double learningRate, double beta1, double beta2, double epsilon, long t)
+    {
+        foreach (var p in table.Parameters)
+        {
+            if (p.State.Count < 2) throw new ArgumentException($"Adam needs the m and v slots of {p.Value}, got {p.State.Count}");
+            AdamUpdate(p.Value, p.Gradient, p.State[0], p.State[1], learningRate, beta1, beta2, epsilon, t);
+        }
+    }
 
     /// <summary>Waits until all queued work is done (a no-op on host devices).</summary>
     public virtual void Synchronize() { }

@@ -1,3 +1,5 @@
+using NativeCnn.Engine.Devices;
+using NativeCnn.Engine.Ops;
 using NativeCnn.Engine.Tensors;
 
 namespace NativeCnn.Engine.Optimizers;
@@ -10,6 +12,8 @@ namespace NativeCnn.Engine.Optimizers;
 public abstract class Optimizer : IDisposable
 {
     private readonly Dictionary<string, Tensor[]> _state = new(StringComparer.Ordinal);
+    private readonly List<ParameterSlots> _trainable = [];
+    private OptimizerTable? _table;
 
     /// <summary>Creates the optimizer.</summary>
     /// <exception cref="ArgumentException">The learning rate is not positive and finite.</exception>
@@ -38,16 +42,28 @@ public abstract class Optimizer : IDisposable
     /// <summary>State tensors kept per trainable parameter (Adam 2, SGD with momentum 1, plain SGD 0), each of the parameter's size.</summary>
     public int SlotsPerParameter => SlotNames.Length;
 
-    /// <summary>Applies one step to every trainable parameter.</summary>
+    /// <summary>Applies one step to every trainable parameter: one fused update over the model's parameter table (one
+    /// kernel launch on a GPU; see <see cref="Device.CreateOptimizerTable"/>), rebuilt only when the parameters change.</summary>
+    /// <exception cref="ArgumentException">The trainable parameters live on more than one device.</exception>
     public void Step(IEnumerable<Parameter> parameters)
     {
         Iterations++;
+        _trainable.Clear();
         foreach (var p in parameters)
-            if (p.Trainable) Update(p, SlotsFor(p));
+            if (p.Trainable) _trainable.Add(new ParameterSlots(p.Value, p.Gradient!, SlotsFor(p)));
+        if (_trainable.Count == 0) return;
+        Device device = _trainable[0].Value.Device;
+        if (_trainable.Any(p => p.Value.Device != device)) throw new ArgumentException("the trainable parameters live on more than one device");
+        if (_table == null || !_table.Describes(_trainable))
+        {
+            _table?.Dispose();
+            _table = device.CreateOptimizerTable([.. _trainable]);
+        }
+        Update(device, _table);
     }
 
-    /// <summary>Updates one parameter using its gradient and state slots.</summary>
-    protected abstract void Update(Parameter parameter, Tensor[] slots);
+    /// <summary>Updates every parameter of <paramref name="table"/> (its state slots in <see cref="SlotNames"/> order).</summary>
+    protected abstract void Update(Device device, OptimizerTable table);
 
     private Tensor[] SlotsFor(Parameter p)
     {
@@ -69,9 +85,11 @@ public abstract class Optimizer : IDisposable
         }
     }
 
-    /// <summary>Frees state tensors.</summary>
+    /// <summary>Frees state tensors and the parameter table.</summary>
     public void Dispose()
     {
+        _table?.Dispose();
+        _table = null;
         foreach (var t in _state.Values.SelectMany(s => s)) t.Dispose();
         _state.Clear();
         GC.SuppressFinalize(this);
@@ -80,7 +98,7 @@ public abstract class Optimizer : IDisposable
 
 /// <summary>
 /// Adam (Kingma and Ba 2015) with Keras defaults lr 1e-3, β1 0.9, β2 0.999, ε 1e-7.
-/// Equation: <see cref="Devices.Device.AdamUpdate"/>.
+/// Equation: <see cref="OptimizerReference"/> via <see cref="Device.AdamUpdate(OptimizerTable, double, double, double, double, long)"/>.
 /// </summary>
 public sealed class Adam(double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-7) : Optimizer(learningRate)
 {
@@ -104,13 +122,13 @@ public sealed class Adam(double learningRate = 1e-3, double beta1 = 0.9, double 
     protected override string[] SlotNames => ["m", "v"];
 
     /// <inheritdoc/>
-    protected override void Update(Parameter p, Tensor[] slots) =>
-        p.Value.Device.AdamUpdate(p.Value, p.Gradient!, slots[0], slots[1], LearningRate, Beta1, Beta2, Epsilon, Iterations);
+    protected override void Update(Device device, OptimizerTable table) =>
+        device.AdamUpdate(table, LearningRate, Beta1, Beta2, Epsilon, Iterations);
 }
 
 /// <summary>
 /// Stochastic gradient descent with optional (Nesterov) momentum, Keras defaults lr 1e-2,
-/// momentum 0. Equation: <see cref="Devices.Device.SgdUpdate"/>.
+/// momentum 0. Equation: <see cref="OptimizerReference"/> via <see cref="Device.SgdUpdate(OptimizerTable, double, double, bool)"/>.
 /// </summary>
 public sealed class Sgd(double learningRate = 1e-2, double momentum = 0, bool nesterov = false) : Optimizer(learningRate)
 {
@@ -132,6 +150,6 @@ public sealed class Sgd(double learningRate = 1e-2, double momentum = 0, bool ne
     protected override string[] SlotNames => Momentum > 0 ? ["velocity"] : [];
 
     /// <inheritdoc/>
-    protected override void Update(Parameter p, Tensor[] slots) =>
-        p.Value.Device.SgdUpdate(p.Value, p.Gradient!, slots.Length > 0 ? slots[0] : null, LearningRate, Momentum, Nesterov);
+    protected override void Update(Device device, OptimizerTable table) =>
+        device.SgdUpdate(table, LearningRate, Momentum, Nesterov);
 }

@@ -1,3 +1,4 @@
+using NativeCnn.Engine.Devices.Gpu;
 using NativeCnn.Engine.Tensors;
 using NativeCnn.Tests.Support;
 
@@ -45,5 +46,29 @@ public class BatchNormTests(string device) : DeviceFixture(device)
         Device.BatchNormInference(x, gamma, beta, mm, mv, 1e-3, y, relu);
         Oracle.BatchNormInference(rx, rgamma, rbeta, rmm, rmv, 1e-3, ry, relu);
         AssertMatches(y, ry, 1e-5, "inference y");
+    }
+
+    [TestCase(3, 2, 2304, true), TestCase(64, 7, 1, false)]
+    public void Reductions_over_many_slices_of_a_channel_match_the_reference(int n, int c, int s, bool relu)
+    {
+        if (Device is not GpuDevice gpu)
+        {
+            Assert.Ignore("the slicing of per-channel reductions is the GPU kernels'");
+            return;
+        }
+        gpu.ForcedReductionGroups = 40;
+        try
+        {
+            Training_inference_and_backward_match_the_reference(n, c, s, relu);
+            // The bias gradient's reduction (Conv2D's dBias), against sums in double.
+            float[] host = RandomData.Floats(n * c * s, 7);
+            var x = Make(Device, host, n, c, s);
+            var (sums, _) = Outputs(DType.Float32, c);
+            gpu.ChannelSum(x, sums, n, c, s);
+            var expected = new double[c];
+            for (int i = 0; i < host.Length; i++) expected[i / s % c] += host[i];
+            RandomData.AssertClose(Read<float>(sums), expected.Select(v => (float)v).ToArray(), 1e-5, "channel sums");
+        }
+        finally { gpu.ForcedReductionGroups = null; }
     }
 }

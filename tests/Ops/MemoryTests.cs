@@ -72,4 +72,29 @@ public class MemoryTests(string device) : DeviceFixture(device)
         var local = Track(Device.Allocate(DType.Float32, 3));
         Assert.Throws<ArgumentException>(() => Device.ReluForward(foreign, local));
     }
+
+    /// <summary>Asynchronous uploads land by FinishUploads while other work runs, the host span is free at once, and a
+    /// tensor uploaded again waits for its previous copy (the pinned staging buffer is reused).</summary>
+    [TestCaseSource(nameof(Lengths))]
+    public void Asynchronous_uploads_land_by_finish(int n)
+    {
+        var pixels = Track(Device.Allocate(DType.Float32, n));
+        var labels = Track(Device.Allocate(DType.Int32, n));
+        var other = Track(Device.Allocate(DType.Float32, n));
+        for (int round = 0; round < 3; round++)
+        {
+            float[] data = RandomData.Floats(n, 100 + round);
+            int[] ints = data.Select(v => (int)(v * 1000)).ToArray();
+            Device.UploadAsync<float>(pixels, data);
+            Device.UploadAsync<int>(labels, ints);
+            Array.Clear(data);
+            Device.Fill(other, round);
+            Device.FinishUploads();
+            Assert.That(Read<float>(pixels), Is.EqualTo(RandomData.Floats(n, 100 + round)), $"round {round}: the host array was copied before it was cleared");
+            Assert.That(Read<int>(labels), Is.EqualTo(ints));
+            Assert.That(Read<float>(other), Is.All.EqualTo((float)round));
+        }
+        Assert.Throws<ArgumentException>(() => Device.UploadAsync<float>(pixels, new float[n + 1]));
+        Device.FinishUploads();
+    }
 }

@@ -1,3 +1,4 @@
+using NativeCnn.Engine.Devices;
 using NativeCnn.Engine.Tensors;
 using NativeCnn.Tests.Support;
 
@@ -49,5 +50,73 @@ public class OptimizerTests(string device) : DeviceFixture(device)
             expected[i] = (float)(p[i] - alpha * mi / (Math.Sqrt(vi) + 1e-7));
         }
         RandomData.AssertClose(Read<float>(rp), expected, 1e-5, "Keras Adam");
+    }
+
+    // Sizes around the fused update's chunks (8192): a scalar, a partial chunk, several chunks and a tail.
+    private static readonly int[] TableSizes = [1, 257, 70_001];
+
+    [TestCase(0.0, false), TestCase(0.9, false), TestCase(0.9, true)]
+    public void Sgd_over_a_parameter_table_matches_the_reference_tensor_by_tensor(double momentum, bool nesterov)
+    {
+        var (device, oracle) = Tables(momentum > 0 ? 1 : 0);
+        using (var table = Device.CreateOptimizerTable(device))
+        {
+            long before = Device.Counters.KernelLaunches;
+            Device.SgdUpdate(table, 0.01, momentum, nesterov);
+            if (table.GetType() != typeof(OptimizerTable)) Assert.That(Device.Counters.KernelLaunches - before, Is.EqualTo(1), "one launch for every parameter");
+        }
+        foreach (var p in oracle) Oracle.SgdUpdate(p.Value, p.Gradient, momentum > 0 ? p.State[0] : null, 0.01, momentum, nesterov);
+        AssertTablesMatch(device, oracle);
+    }
+
+    [Test]
+    public void Adam_over_a_parameter_table_matches_the_reference_tensor_by_tensor()
+    {
+        var (device, oracle) = Tables(2);
+        using (var table = Device.CreateOptimizerTable(device))
+        {
+            long before = Device.Counters.KernelLaunches;
+            Device.AdamUpdate(table, 1e-3, 0.9, 0.999, 1e-7, 7);
+            if (table.GetType() != typeof(OptimizerTable)) Assert.That(Device.Counters.KernelLaunches - before, Is.EqualTo(1), "one launch for every parameter");
+        }
+        foreach (var p in oracle) Oracle.AdamUpdate(p.Value, p.Gradient, p.State[0], p.State[1], 1e-3, 0.9, 0.999, 1e-7, 7);
+        AssertTablesMatch(device, oracle);
+    }
+
+    [Test]
+    public void A_table_describes_the_same_tensors_only()
+    {
+        var (device, _) = Tables(1);
+        using var table = Device.CreateOptimizerTable(device);
+        Assert.That(table.Describes(device), Is.True);
+        Assert.That(table.Describes([.. device.Reverse()]), Is.False, "another order");
+        Assert.That(table.Describes([device[0] with { Gradient = device[1].Gradient }, .. device.Skip(1)]), Is.False, "another gradient tensor");
+        Assert.Throws<ArgumentException>(() => Device.CreateOptimizerTable([device[0] with { Gradient = device[1].Gradient }]), "gradient of another length");
+    }
+
+    /// <summary>The same random parameters, gradients and state (v non-negative) on the device and the oracle.</summary>
+    private (ParameterSlots[] Device, ParameterSlots[] Oracle) Tables(int slots)
+    {
+        var onDevice = new List<ParameterSlots>();
+        var onOracle = new List<ParameterSlots>();
+        for (int i = 0; i < TableSizes.Length; i++)
+        {
+            int n = TableSizes[i];
+            var (p, rp) = Pair(RandomData.Floats(n, 10 * i + 1), n);
+            var (g, rg) = Pair(RandomData.Floats(n, 10 * i + 2), n);
+            var state = Enumerable.Range(0, slots).Select(s => Pair(RandomData.Floats(n, 10 * i + 3 + s).Select(v => s == 1 ? Math.Abs(v) : v).ToArray(), n)).ToList();
+            onDevice.Add(new ParameterSlots(p, g, state.Select(t => t.OnDevice).ToArray()));
+            onOracle.Add(new ParameterSlots(rp, rg, state.Select(t => t.OnOracle).ToArray()));
+        }
+        return ([.. onDevice], [.. onOracle]);
+    }
+
+    private static void AssertTablesMatch(ParameterSlots[] device, ParameterSlots[] oracle)
+    {
+        for (int i = 0; i < device.Length; i++)
+        {
+            AssertMatches(device[i].Value, oracle[i].Value, 1e-6, $"parameter {i}");
+            for (int s = 0; s < device[i].State.Count; s++) AssertMatches(device[i].State[s], oracle[i].State[s], 1e-6, $"state {s} of parameter {i}");
+        }
     }
 }

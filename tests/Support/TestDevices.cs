@@ -14,6 +14,9 @@ public sealed class TestDevices
 {
     public const string Reference = "reference", Cpu = "cpu", CpuIm2Col = "cpu:im2col", IlgpuCpu = "ilgpu-cpu", OpenCl = "opencl", Cuda = "cuda";
 
+    /// <summary>ILGPU's CPU accelerator simulating 256-thread groups: the GPU's GEMM tile shapes without a GPU.</summary>
+    public const string IlgpuSimulator = "ilgpu-sim";
+
     /// <summary>Every device kind (fixtures of operations whose CPU path has one algorithm).</summary>
     public static readonly string[] All = [Reference, Cpu, IlgpuCpu, OpenCl, Cuda];
 
@@ -35,7 +38,7 @@ public sealed class TestDevices
         {
             if (!Opened.TryGetValue(name, out var entry))
             {
-                try { entry = (DeviceFactory.Create(name), ""); }
+                try { entry = (name == IlgpuSimulator ? NativeCnn.Engine.Devices.Gpu.GpuDevice.OpenCpuSimulator(32, 8) : DeviceFactory.Create(name), ""); }
                 catch (ArgumentException e) when (name is OpenCl or Cuda) { entry = (null, e.Message); }
                 Opened[name] = entry;
             }

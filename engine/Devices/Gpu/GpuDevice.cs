@@ -28,7 +28,7 @@ public sealed unsafe partial class GpuDevice : Device
     private readonly GpuBuffer?[] _scratch = new GpuBuffer?[(int)Scratch.Count];
     private bool _disposed;
 
-    private enum Scratch { LossRows, LossHits, LossTotal, SumPartials, Count }
+    private enum Scratch { LossRows, LossHits, LossTotal, SumPartials, GemmPartials, GemmTileCounters, ChannelPartials, ChannelCoefficients, ChannelCounters, Count }
 
     private GpuDevice(Context context, Accelerator accelerator, string name)
     {
@@ -37,15 +37,13 @@ public sealed unsafe partial class GpuDevice : Device
         Name = name;
         ReduceGroupSize = FloorPowerOfTwo(Math.Min(GroupReduce.MaxGroupSize, accelerator.MaxNumThreadsPerGroup));
         IsCpuAccelerator = accelerator is CPUAccelerator;
-        // A square GEMM thread block: 16 x 16 on GPUs; on ILGPU's CPU accelerator the largest square its groups hold.
-        GemmThreads = accelerator.MaxNumThreadsPerGroup >= 256 ? 16 : (int)Math.Sqrt(FloorPowerOfTwo(accelerator.MaxNumThreadsPerGroup));
         // Grid-stride launches: enough groups to fill every multiprocessor several times over on a GPU; on the CPU
         // accelerator, whose groups are costly to start, one per multiprocessor (one per core).
         MaxStrideGroups = IsCpuAccelerator ? accelerator.NumMultiprocessors : accelerator.NumMultiprocessors * 32;
     }
 
     /// <summary>ILGPU's CPU accelerator runs small groups on CPU threads, so every group and barrier costs far more than
-    /// on a GPU; <see cref="Ops.GemmGpu"/> picks a larger register tile and deeper shared-memory stages there.</summary>
+    /// on a GPU; <see cref="Ops.GemmPlanner"/> picks a tile for its 4-thread groups with deep shared-memory stages there.</summary>
     internal bool IsCpuAccelerator { get; }
 
     private int MaxStrideGroups { get; }
@@ -101,6 +99,18 @@ public sealed unsafe partial class GpuDevice : Device
         }
     }
 
+    /// <summary>
+    /// ILGPU's CPU accelerator simulating one multiprocessor with work-groups of <paramref name="threadsPerWarp"/> x
+    /// <paramref name="warpsPerGroup"/> threads: slow, but it runs the GPU's tile shapes (256-thread groups), which
+    /// ilgpu-cpu's 4-thread groups cannot hold, so tests check every GEMM variant without a GPU.
+    /// </summary>
+    internal static GpuDevice OpenCpuSimulator(int threadsPerWarp, int warpsPerGroup)
+    {
+        Context context = GpuRuntime.CreateContext(GpuKind.IlgpuCpu, new CPUDevice(threadsPerWarp, warpsPerGroup, numMultiprocessors: 1));
+        return new GpuDevice(context, context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel),
+            $"ilgpu-cpu simulating {threadsPerWarp * warpsPerGroup}-thread groups");
+    }
+
     private static string CudaMissing() => CudaAPI.CurrentAPI.IsSupported
         ? "the CUDA driver reports no device"
         : "no CUDA driver: libcuda.so.1 (the NVIDIA driver) was not found or did not initialise";
@@ -124,9 +134,6 @@ public sealed unsafe partial class GpuDevice : Device
     /// <summary>Threads per work-group of the per-channel and whole-tensor reductions: a power of two, at most
     /// <see cref="GroupReduce.MaxGroupSize"/>.</summary>
     internal int ReduceGroupSize { get; }
-
-    /// <summary>Threads along each side of the GEMM's square thread block.</summary>
-    internal int GemmThreads { get; }
 
     private static int FloorPowerOfTwo(int n) => n <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)n));
 
@@ -180,6 +187,23 @@ public sealed unsafe partial class GpuDevice : Device
             _scratch[(int)slot] = buffer;
         }
         return buffer;
+    }
+
+    /// <summary>Grow-only scratch memory in slot <paramref name="slot"/> as <paramref name="count"/> elements of T.</summary>
+    private ArrayView<T> ScratchView<T>(Scratch slot, long count) where T : unmanaged => ScratchBuffer(slot, count * Interop.SizeOf<T>()).View<T>(count);
+
+    /// <summary><paramref name="count"/> Int32 counters of <see cref="LastArrival"/> in <paramref name="slot"/>: zeroed when
+    /// the buffer is (re)allocated, and left at zero by every launch that uses them.</summary>
+    private ArrayView<int> ZeroedScratchView(Scratch slot, long count)
+    {
+        GpuBuffer? before = _scratch[(int)slot];
+        var view = ScratchView<int>(slot, count);
+        if (_scratch[(int)slot] != before)
+        {
+            var all = _scratch[(int)slot]!.View<int>(_scratch[(int)slot]!.Bytes / sizeof(int));
+            Launch(Kernels<Ops.MemoryGpu.Kernels<int>>().Fill)(Stride(all.Length), all, 0, (int)all.Length);
+        }
+        return view;
     }
 
     /// <inheritdoc/>
@@ -243,6 +267,7 @@ public sealed unsafe partial class GpuDevice : Device
         if (!_disposed)
         {
             _disposed = true;
+            DisposeUploads();
             foreach (GpuBuffer? buffer in _scratch) buffer?.Dispose();
             _kernels.Clear();
             _accelerator.Dispose();

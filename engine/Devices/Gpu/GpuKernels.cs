@@ -58,3 +58,36 @@ internal static class GroupReduce
         return total;
     }
 }
+
+/// <summary>
+/// "The last work-group to finish does the final step" (CUDA's threadFenceReduction sample): the groups that
+/// each produce a partial result of one item (a tile of a split-K product, a channel of a reduction) write it, and the
+/// group that arrives last adds the partials, in a fixed order, so the whole reduction is one launch and deterministic,
+/// with no atomics on the data and no waiting.
+/// </summary>
+internal static class LastArrival
+{
+    /// <summary>
+    /// Counts this group's arrival at item <paramref name="item"/>, one of <paramref name="arrivals"/>, and returns to
+    /// every thread whether it was the last; the last resets the counter to 0 for the next launch. The group's writes
+    /// before the call are visible to the last group after it. Every thread of the group must call this (it has
+    /// barriers); <paramref name="flag"/> is one int of shared memory.
+    /// </summary>
+    public static bool Arrive(ArrayView<int> counters, int item, int arrivals, ArrayView<int> flag)
+    {
+        MemoryFence.DeviceLevel();
+        Group.Barrier();
+        if (Group.IsFirstThread)
+        {
+            bool last = Atomic.Add(ref counters[item], 1) == arrivals - 1;
+            if (last) counters[item] = 0;
+            flag[0] = last ? 1 : 0;
+        }
+        Group.Barrier();
+        bool isLast = flag[0] != 0;
+        // Everyone has read the flag before the group may arrive again and overwrite it.
+        Group.Barrier();
+        if (isLast) MemoryFence.DeviceLevel();
+        return isLast;
+    }
+}

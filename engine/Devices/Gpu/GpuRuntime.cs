@@ -67,7 +67,9 @@ public static class GpuRuntime
 
     /// <summary>A context with the accelerators of <paramref name="kind"/> ILGPU accepts, and the Algorithms library
     /// (which supplies exp, log and sqrt where a backend has no instruction for them, e.g. PTX in float64).</summary>
-    internal static Context CreateContext(GpuKind kind)
+    /// <remarks><paramref name="simulator"/> replaces ilgpu-cpu's simulated GPU (tests run the GPU tile shapes on wider
+    /// groups).</remarks>
+    internal static Context CreateContext(GpuKind kind, CPUDevice? simulator = null)
     {
         InstallLibraryResolver();
         return Context.Create(builder =>
@@ -76,9 +78,10 @@ public static class GpuRuntime
             {
                 GpuKind.Cuda => builder.Cuda(),
                 GpuKind.OpenCl => builder.OpenCL(),
-                _ => builder.CPU(CpuSimulator),
+                _ => builder.CPU(simulator ?? CpuSimulator),
             };
-            builder.EnableAlgorithms().Math(MathMode.Default);
+            // The fused multiply-add mapping: see GpuMath.
+            builder.EnableAlgorithms().EnableFusedMultiplyAdd().Math(MathMode.Default);
         });
     }
 

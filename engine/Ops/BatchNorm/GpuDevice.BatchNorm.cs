@@ -21,10 +21,10 @@ public sealed partial class GpuDevice
         Tensor dBeta, Tensor? reluOutput = null) =>
         Real.Run(x, new BatchNormBackwardCall(this, x, dy, gamma, batchMean, batchInvStd, dx, dGamma, dBeta, reluOutput));
 
-    private static ChannelShape Shape(Tensor x)
+    private ChannelSlices Slices(Tensor x)
     {
         var (n, c, s) = ChannelView(x);
-        return new ChannelShape(n, c, s);
+        return Slices(n, c, s);
     }
 
     private readonly record struct BatchNormTrainingCall(GpuDevice Device, Tensor X, Tensor Gamma, Tensor Beta, Tensor MovingMean,
@@ -32,11 +32,17 @@ public sealed partial class GpuDevice
     {
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var shape = Shape(X);
-            var s = new BatchNormGpu.Scalars<T>(T.CreateChecked(Momentum), T.CreateChecked(Epsilon), T.CreateChecked(shape.Count), Relu ? 1 : 0);
-            Device.Launch(Device.Kernels<BatchNormGpu.Kernels<T>>().Training)((shape.C, Device.ReduceGroupSize), Device.View<T>(X),
-                Device.View<T>(Gamma), Device.View<T>(Beta), Device.View<T>(MovingMean), Device.View<T>(MovingVariance), Device.View<T>(Y),
-                Device.View<T>(BatchMean), Device.View<T>(BatchInvStd), shape, s);
+            var slices = Device.Slices(X);
+            if (slices.C == 0 || slices.Count == 0) return;
+            var s = new BatchNormGpu.Scalars<T>(T.CreateChecked(Momentum), T.CreateChecked(Epsilon), T.CreateChecked(slices.Count), Relu ? 1 : 0);
+            var k = Device.Kernels<BatchNormGpu.Kernels<T>>();
+            var partials = Device.ScratchView<T>(Scratch.ChannelPartials, 2L * slices.Groups);
+            var coefficients = Device.ScratchView<T>(Scratch.ChannelCoefficients, 3L * slices.C);
+            var x = Device.View<T>(X);
+            var counters = Device.ZeroedScratchView(Scratch.ChannelCounters, slices.C);
+            Device.Launch(k.Statistics)((slices.Groups, Device.ReduceGroupSize), x, partials, counters, Device.View<T>(Gamma), Device.View<T>(Beta),
+                Device.View<T>(MovingMean), Device.View<T>(MovingVariance), Device.View<T>(BatchMean), Device.View<T>(BatchInvStd), coefficients, slices, s);
+            Device.Launch(k.Apply)(Device.Stride(X.Length), x, coefficients, Device.View<T>(Y), slices, s);
         }
     }
 
@@ -46,10 +52,13 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (X.Length == 0) return;
-            var shape = Shape(X);
-            var s = new BatchNormGpu.Scalars<T>(T.Zero, T.CreateChecked(Epsilon), T.CreateChecked(shape.Count), Relu ? 1 : 0);
-            Device.Launch(Device.Kernels<BatchNormGpu.Kernels<T>>().Inference)(Device.Stride(X.Length), Device.View<T>(X), Device.View<T>(Gamma),
-                Device.View<T>(Beta), Device.View<T>(MovingMean), Device.View<T>(MovingVariance), Device.View<T>(Y), shape, s);
+            var slices = Device.Slices(X);
+            var s = new BatchNormGpu.Scalars<T>(T.Zero, T.CreateChecked(Epsilon), T.One, Relu ? 1 : 0);
+            var k = Device.Kernels<BatchNormGpu.Kernels<T>>();
+            var coefficients = Device.ScratchView<T>(Scratch.ChannelCoefficients, 3L * slices.C);
+            Device.Launch(k.InferenceCoefficients)(Device.Stride(slices.C), Device.View<T>(Gamma), Device.View<T>(Beta), Device.View<T>(MovingMean),
+                Device.View<T>(MovingVariance), coefficients, slices, s);
+            Device.Launch(k.Apply)(Device.Stride(X.Length), Device.View<T>(X), coefficients, Device.View<T>(Y), slices, s);
         }
     }
 
@@ -58,11 +67,17 @@ public sealed partial class GpuDevice
     {
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
-            var shape = Shape(X);
-            var s = new BatchNormGpu.Scalars<T>(T.Zero, T.Zero, T.CreateChecked(shape.Count), ReluOutput == null ? 0 : 1);
-            Device.Launch(Device.Kernels<BatchNormGpu.Kernels<T>>().Backward)((shape.C, Device.ReduceGroupSize), Device.View<T>(X), Device.View<T>(Dy),
-                Device.View<T>(Gamma), Device.View<T>(BatchMean), Device.View<T>(BatchInvStd), Device.View<T>(Dx), Device.View<T>(DGamma),
-                Device.View<T>(DBeta), Device.ViewOr<T>(ReluOutput, X), shape, s);
+            var slices = Device.Slices(X);
+            if (slices.C == 0) return;
+            var s = new BatchNormGpu.Scalars<T>(T.Zero, T.Zero, T.CreateChecked(Math.Max(1, slices.Count)), ReluOutput == null ? 0 : 1);
+            var k = Device.Kernels<BatchNormGpu.Kernels<T>>();
+            var partials = Device.ScratchView<T>(Scratch.ChannelPartials, 2L * slices.Groups);
+            var coefficients = Device.ScratchView<T>(Scratch.ChannelCoefficients, 3L * slices.C);
+            ILGPU.ArrayView<T> x = Device.View<T>(X), dy = Device.View<T>(Dy), relu = Device.ViewOr<T>(ReluOutput, X), mean = Device.View<T>(BatchMean);
+            var counters = Device.ZeroedScratchView(Scratch.ChannelCounters, slices.C);
+            Device.Launch(k.BackwardSums)((slices.Groups, Device.ReduceGroupSize), x, dy, relu, mean, partials, counters, Device.View<T>(Gamma),
+                Device.View<T>(BatchInvStd), Device.View<T>(DGamma), Device.View<T>(DBeta), coefficients, slices, s);
+            if (X.Length > 0) Device.Launch(k.BackwardApply)(Device.Stride(X.Length), x, dy, relu, mean, coefficients, Device.View<T>(Dx), slices, s);
         }
     }
 }

@@ -7,7 +7,8 @@ namespace NativeCnn.Engine.Ops;
 
 /// <summary>
 /// Bias kernels (equations: <see cref="BiasReference"/>): the row bias of Dense, and per-channel sums over x viewed as
-/// [N, C, S], one work-group per channel: Dense's bias gradient (S = 1) and Conv2D's (S = OH·OW).
+/// [N, C, S] (Dense's bias gradient with S = 1, Conv2D's with S = OH·OW) in one launch of work-groups over slices of
+/// every channel (<see cref="ChannelSlices"/>).
 /// </summary>
 internal static class BiasGpu
 {
@@ -17,41 +18,31 @@ internal static class BiasGpu
         for (int i = GridStride.First; i < n; i += GridStride.Step) y[i] += bias[i % features];
     }
 
-    /// <summary>sums[c] = Σ over n and s of x[n, c, s]; work-group c strides over the channel's N·S values.</summary>
-    public static void ChannelSum<T>(ArrayView<T> x, ArrayView<T> sums, ChannelShape shape) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>sums[c] = Σ over n and s of x[n, c, s]: each work-group adds one slice of a channel (compensated
+    /// per-thread sums, then a tree) into partials[g]; the channel's last group to finish adds its partials in order.</summary>
+    public static void ChannelSum<T>(ArrayView<T> x, ArrayView<T> partials, ArrayView<int> counters, ArrayView<T> sums, ChannelSlices slices)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scratch = SharedMemory.Allocate<T>(GroupReduce.MaxGroupSize);
-        int channel = Grid.IdxX;
-        T partial = T.Zero;
-        for (int t = Group.IdxX; t < shape.Count; t += Group.DimX) partial += x[shape.Index(t, channel)];
-        T total = GroupReduce.Sum(scratch, partial);
-        if (Group.IdxX == 0) sums[channel] = total;
+        var flag = SharedMemory.Allocate<int>(1);
+        var (channel, _, first, end) = ChannelReduce.Slice(slices);
+        var partial = default(CompensatedSum<T>);
+        for (int t = first + Group.IdxX; t < end; t += Group.DimX) partial.Add(x[slices.Index(t, channel)]);
+        T total = GroupReduce.Sum(scratch, partial.Value);
+        if (Group.IsFirstThread) partials[Grid.IdxX] = total;
+        if (LastArrival.Arrive(counters, channel, slices.Slices, flag) && Group.IsFirstThread) sums[channel] = ChannelReduce.Total(partials, slices, channel, 1, 0);
     }
 
     /// <summary>The bias kernels for element type T.</summary>
     internal sealed class Kernels<T> : IGpuKernels<Kernels<T>> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, int, int> AddRowBias { get; init; }
-        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ChannelShape> ChannelSum { get; init; }
+        public required Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ChannelSlices> ChannelSum { get; init; }
 
         public static Kernels<T> Load(Accelerator a) => new()
         {
             AddRowBias = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, int, int>(BiasGpu.AddRowBias),
-            ChannelSum = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ChannelShape>(BiasGpu.ChannelSum),
+            ChannelSum = a.LoadStreamKernel<ArrayView<T>, ArrayView<T>, ArrayView<int>, ArrayView<T>, ChannelSlices>(BiasGpu.ChannelSum),
         };
     }
-}
-
-/// <summary>x viewed as [N, C, S] for the per-channel kernels: the t-th of channel c's M = N·S values is
-/// x[((t / S)·C + c)·S + t % S].</summary>
-/// <param name="N">Images (or rows).</param>
-/// <param name="C">Channels.</param>
-/// <param name="S">Values per image and channel (H·W, or 1).</param>
-internal readonly record struct ChannelShape(int N, int C, int S)
-{
-    /// <summary>M = N·S, the values of one channel.</summary>
-    public int Count => N * S;
-
-    /// <summary>The flat index of the t-th value of channel c.</summary>
-    public int Index(int t, int channel) => ((t / S) * C + channel) * S + t % S;
 }

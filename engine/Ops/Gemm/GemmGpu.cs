@@ -5,158 +5,150 @@ using NativeCnn.Engine.Devices.Gpu;
 
 namespace NativeCnn.Engine.Ops;
 
-/// <summary>An operand of <see cref="GemmGpu.Multiply{T, TTile, TA, TB, TC}"/>: element (row, column) of a matrix that may be
-/// stored any way (dense, transposed, or gathered on the fly from an image as im2col would lay it out).</summary>
-internal interface IMatrixReader<T> where T : unmanaged
-{
-    /// <summary>The element at (<paramref name="row"/>, <paramref name="column"/>); both are in range.</summary>
-    T Read(int row, int column);
-}
-
-/// <summary>Where <see cref="GemmGpu.Multiply{T, TTile, TA, TB, TC}"/> puts each element of its result (and what it does there:
-/// overwrite, blend with beta, add a bias, apply a ReLU).</summary>
-internal interface IMatrixWriter<T> where T : unmanaged
-{
-    /// <summary>Stores the product's element (<paramref name="row"/>, <paramref name="column"/>).</summary>
-    void Write(int row, int column, T value);
-}
-
-/// <summary>A row-major matrix with leading dimension <see cref="Ld"/>, read as stored or transposed.</summary>
-internal readonly struct DenseMatrix<T>(ArrayView<T> data, int ld, bool transposed) : IMatrixReader<T> where T : unmanaged
-{
-    private readonly ArrayView<T> _data = data;
-    private readonly int _ld = ld;
-    private readonly int _transposed = transposed ? 1 : 0;
-
-    /// <summary>Elements between consecutive stored rows.</summary>
-    public int Ld => _ld;
-
-    public T Read(int row, int column) => _transposed != 0 ? _data[column * _ld + row] : _data[row * _ld + column];
-}
-
-/// <summary>Another reader with rows and columns swapped.</summary>
-internal readonly struct Transposed<T, TInner>(TInner inner) : IMatrixReader<T> where T : unmanaged where TInner : struct, IMatrixReader<T>
-{
-    private readonly TInner _inner = inner;
-
-    public T Read(int row, int column) => _inner.Read(column, row);
-}
-
-/// <summary>C = product + β·C into a row-major matrix; β = 0 never reads C (it may hold NaN).</summary>
-internal readonly struct DenseOutput<T>(ArrayView<T> data, int ld, T beta) : IMatrixWriter<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    private readonly ArrayView<T> _data = data;
-    private readonly int _ld = ld;
-    private readonly T _beta = beta;
-
-    public void Write(int row, int column, T value)
-    {
-        int at = row * _ld + column;
-        _data[at] = _beta == T.Zero ? value : value + _beta * _data[at];
-    }
-}
-
-/// <summary>The shape of the GEMM's tiles, a type so that each instantiation of the kernel has its sizes as constants.</summary>
-internal interface IGemmTile
-{
-    /// <summary>Rows and columns of C each thread accumulates (in registers: Work² of them).</summary>
-    static abstract int Work { get; }
-
-    /// <summary>Depth (k) of the slices of op(A) and op(B) staged in shared memory per step.</summary>
-    static abstract int Depth { get; }
-}
-
-/// <summary>GPU tiles: 4 x 4 accumulators per thread, 16-deep stages (with 16 x 16 threads, 64 x 64 tiles of C).</summary>
-internal readonly struct GpuTile : IGemmTile
-{
-    public static int Work => 4;
-    public static int Depth => 16;
-}
-
-/// <summary>Tiles for ILGPU's CPU accelerator, where every work-group and every barrier is an OS-level synchronisation
-/// of the group's threads: 16 x 16 accumulators per thread and 64-deep stages, so C takes far fewer tiles and each
-/// tile far fewer barriers (measured on seed001-shallow: a training step 9 s with 8 x 8, 6.8 s with 16 x 16).</summary>
-internal readonly struct CpuTile : IGemmTile
-{
-    public static int Work => 16;
-    public static int Depth => 64;
-}
+/// <summary>The sizes of one <see cref="GemmGpu"/> launch: C (M x N) = op(A) (M x K) · op(B) (K x N), the depth split
+/// into <see cref="Splits"/> ranges of <see cref="SplitDepth"/> (split-K; 1 range of K when not split).</summary>
+/// <param name="M">Rows of C.</param>
+/// <param name="N">Columns of C.</param>
+/// <param name="K">Depth.</param>
+/// <param name="Splits">Depth ranges, each computed by its own work-groups into its own rows of a workspace.</param>
+/// <param name="SplitDepth">Depth of each range, a multiple of the tile depth.</param>
+internal readonly record struct GemmShape(int M, int N, int K, int Splits, int SplitDepth);
 
 /// <summary>
-/// General matrix multiply as an ILGPU kernel (equations: <see cref="GemmReference"/>): one shared-memory tiled kernel
-/// for every transpose and every operand layout, generic over how A and B are read and C is written, so the
-/// convolutions are the same kernel with im2col-style readers (implicit GEMM, see <see cref="ConvolutionGpu"/>).
+/// General matrix multiply as an ILGPU kernel (equations: <see cref="GemmReference"/>), register-blocked after siboehm's
+/// "How to optimize a CUDA matmul kernel" and CUTLASS's SIMT SGEMM: one kernel for every transpose and operand layout,
+/// generic over how A and B are read and C is written, so the convolutions are the same kernel with im2col-style
+/// readers (implicit GEMM, see <see cref="ConvolutionGpu"/>) and a writer that adds the bias and applies the ReLU.
 /// </summary>
 /// <remarks>
-/// Each work-group of <c>threads x threads</c> computes tiles of C of <c>size = threads·Work</c> rows and columns,
-/// taking tile after tile (tile g, g + groups, ...), so a launch may have fewer groups than tiles. Per step it stages a
-/// Depth-deep slice of op(A) and op(B) in shared memory; each thread keeps a Work x Work block of C in registers
-/// (register blocking), so every value read from shared memory feeds Work multiply-adds. Threads own rows and columns
-/// strided by <c>threads</c>, so neighbouring threads write neighbouring columns. The tile shape (threads per side,
-/// the <see cref="IGemmTile"/>) is chosen per accelerator.
+/// <para>A work-group computes a BM x BN tile of C (<see cref="IGemmTile"/>). It walks the depth BK at a time through two
+/// shared-memory buffers of op(A)'s BM x BK slice and op(B)'s BK x BN slice, both stored depth-major
+/// (<c>[kk][i]</c>, rows padded by 4): while it multiplies from one buffer, the next slice goes to the other, so one
+/// barrier per step suffices. Slices are read four elements at a time along each operand's contiguous direction
+/// (<see cref="IMatrixReader{T}.Read4"/>: a vector load for aligned dense operands), with zeros outside the matrix:
+/// partial tiles at the edges take the same path as full ones, with no slow path for a whole matrix.</para>
+/// <para>Each thread keeps an 8 x 8 block of C in registers (<see cref="RegisterTile8x8{T}"/>); per depth step it reads
+/// two quads of op(A) and two of op(B) from shared memory (vector loads; the lanes of a warp read neighbouring quads,
+/// or the same quad, so no bank conflicts) and does 64 fused multiply-adds.</para>
+/// <para>Work-groups take tiles g, g + groups, ... (a launch may have fewer groups than tiles). With split-K, item
+/// s·tiles + t is tile t over depth range s, written to rows s·M.. of a workspace; the last of a tile's splits to
+/// finish adds them in split order (<see cref="LastArrival"/>): one launch, deterministic, no atomics on the data.
+/// Used where C is small and K deep (kernel gradients, Dense layers), so that enough work-groups fill the device.</para>
 /// </remarks>
 internal static class GemmGpu
 {
-    /// <summary>C (m x n) = op(A) (m x k) · op(B) (k x n), through the readers and the writer.</summary>
-    public static void Multiply<T, TTile, TA, TB, TC>(int m, int n, int k, TA a, TB b, TC c)
+    /// <summary>C = op(A)·op(B) through the readers and the writer. With more than one split, each work-group writes its
+    /// tile's partial product to rows s·M.. of <paramref name="partials"/>, and the last of a tile's splits to finish
+    /// (<paramref name="tileCounters"/>, one per tile, zero between launches) adds them in split order through the writer.</summary>
+    public static void Multiply<T, TTile, TA, TB, TC>(GemmShape shape, TA a, TB b, TC c, ArrayView<T> partials, ArrayView<int> tileCounters)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TTile : struct, IGemmTile
         where TA : struct, IMatrixReader<T>
         where TB : struct, IMatrixReader<T>
         where TC : struct, IMatrixWriter<T>
     {
-        int work = TTile.Work, depth = TTile.Depth;
-        int threads = Group.DimX, size = threads * work;
-        int tx = Group.IdxX, ty = Group.IdxY, thread = ty * threads + tx;
-        int tileColumns = (n + size - 1) / size, tiles = tileColumns * ((m + size - 1) / size);
-        // aTile[kk·size + i] = op(A)[row0 + i, k0 + kk];  bTile[kk·size + j] = op(B)[k0 + kk, col0 + j]
-        var shared = SharedMemory.GetDynamic<T>();
-        var aTile = shared.SubView(0, depth * size);
-        var bTile = shared.SubView(depth * size, depth * size);
-        var acc = LocalMemory.Allocate<T>(TTile.Work * TTile.Work);
+        int bm = GemmTile.Rows<TTile>(), bn = GemmTile.Columns<TTile>(), depth = TTile.Depth;
+        var sharedA = SharedMemory.Allocate<T>(GemmTile.SharedA<TTile>());
+        var sharedB = SharedMemory.Allocate<T>(GemmTile.SharedB<TTile>());
+        var lastFlag = SharedMemory.Allocate<int>(1);
+        int stageA = depth * (bm + GemmTile.Pad), stageB = depth * (bn + GemmTile.Pad);
+        // op(B) is staged like op(A), as its transpose: both panels are [index][depth] matrices read depth-major.
+        var bt = new Transposed<T, TB>(b);
 
-        for (int tile = Grid.IdxX; tile < tiles; tile += Grid.DimX)
+        int thread = Group.IdxX, lanes = TTile.LanesM * TTile.LanesN, lane = thread % lanes, warp = thread / lanes;
+        int r0 = warp / TTile.WarpsN * (GemmTile.PerThread * TTile.LanesM) + lane / TTile.LanesN * 4;
+        int c0 = warp % TTile.WarpsN * (GemmTile.PerThread * TTile.LanesN) + lane % TTile.LanesN * 4;
+        int m = shape.M, n = shape.N;
+        int tileColumns = (n + bn - 1) / bn, tiles = tileColumns * ((m + bm - 1) / bm);
+
+        for (int item = Grid.IdxX; item < tiles * shape.Splits; item += Grid.DimX)
         {
-            int row0 = tile / tileColumns * size, col0 = tile % tileColumns * size;
-            for (int w = 0; w < work * work; w++) acc[w] = T.Zero;
-            for (int k0 = 0; k0 < k; k0 += depth)
+            int tile = item % tiles, split = item / tiles;
+            int row0 = tile / tileColumns * bm, col0 = tile % tileColumns * bn;
+            int kBegin = split * shape.SplitDepth, kEnd = Math.Min(shape.K, kBegin + shape.SplitDepth);
+            int steps = kEnd > kBegin ? (kEnd - kBegin + depth - 1) / depth : 0;
+            var acc = default(RegisterTile8x8<T>);
+            if (steps > 0)
             {
-                for (int l = thread; l < depth * size; l += threads * threads)
-                {
-                    int kk = l / size, i = l % size, p = k0 + kk;
-                    aTile[l] = row0 + i < m && p < k ? a.Read(row0 + i, p) : T.Zero;
-                    bTile[l] = col0 + i < n && p < k ? b.Read(p, col0 + i) : T.Zero;
-                }
-                Group.Barrier();
-                for (int kk = 0; kk < depth; kk++)
-                    for (int wi = 0; wi < work; wi++)
-                    {
-                        T aValue = aTile[kk * size + ty + wi * threads];
-                        for (int wj = 0; wj < work; wj++)
-                            acc[wi * work + wj] += aValue * bTile[kk * size + tx + wj * threads];
-                    }
+                Panel<T, TTile, TA>.Load(a, sharedA, 0, thread, row0, kBegin, m, kEnd, bm);
+                Panel<T, TTile, Transposed<T, TB>>.Load(bt, sharedB, 0, thread, col0, kBegin, n, kEnd, bn);
                 Group.Barrier();
             }
-            for (int wi = 0; wi < work; wi++)
+            for (int step = 0; step < steps; step++)
             {
-                int row = row0 + ty + wi * threads;
-                for (int wj = 0; wj < work; wj++)
+                int current = step & 1, next = current ^ 1, kNext = kBegin + (step + 1) * depth;
+                bool more = step + 1 < steps;
+                Quad<T> a0 = default, a1 = default, b0 = default, b1 = default;
+                if (TTile.Staged && more)
                 {
-                    int col = col0 + tx + wj * threads;
-                    if (row < m && col < n) c.Write(row, col, acc[wi * work + wj]);
+                    a0 = Panel<T, TTile, TA>.Fetch(a, thread, row0, kNext, m, kEnd, bm);
+                    b0 = Panel<T, TTile, Transposed<T, TB>>.Fetch(bt, thread, col0, kNext, n, kEnd, bn);
+                    if (GemmTile.QuadsA<TTile>() > 1) a1 = Panel<T, TTile, TA>.Fetch(a, thread + GemmTile.Threads<TTile>(), row0, kNext, m, kEnd, bm);
+                    if (GemmTile.QuadsB<TTile>() > 1) b1 = Panel<T, TTile, Transposed<T, TB>>.Fetch(bt, thread + GemmTile.Threads<TTile>(), col0, kNext, n, kEnd, bn);
                 }
+                else if (more)
+                {
+                    Panel<T, TTile, TA>.Load(a, sharedA, next * stageA, thread, row0, kNext, m, kEnd, bm);
+                    Panel<T, TTile, Transposed<T, TB>>.Load(bt, sharedB, next * stageB, thread, col0, kNext, n, kEnd, bn);
+                }
+
+                var quadsA = sharedA.Cast<Quad<T>>();
+                var quadsB = sharedB.Cast<Quad<T>>();
+                int atA = (current * stageA + r0) / 4, atB = (current * stageB + c0) / 4;
+                int hiA = TTile.LanesM, hiB = TTile.LanesN, rowA = (bm + GemmTile.Pad) / 4, rowB = (bn + GemmTile.Pad) / 4;
+                for (int kk = 0; kk < depth; kk++)
+                {
+                    acc.Accumulate(quadsA[atA], quadsA[atA + hiA], quadsB[atB], quadsB[atB + hiB]);
+                    atA += rowA;
+                    atB += rowB;
+                }
+
+                if (TTile.Staged && more)
+                {
+                    Panel<T, TTile, TA>.Put(sharedA, next * stageA, thread, a0, bm);
+                    Panel<T, TTile, Transposed<T, TB>>.Put(sharedB, next * stageB, thread, b0, bn);
+                    if (GemmTile.QuadsA<TTile>() > 1) Panel<T, TTile, TA>.Put(sharedA, next * stageA, thread + GemmTile.Threads<TTile>(), a1, bm);
+                    if (GemmTile.QuadsB<TTile>() > 1) Panel<T, TTile, Transposed<T, TB>>.Put(sharedB, next * stageB, thread + GemmTile.Threads<TTile>(), b1, bn);
+                }
+                Group.Barrier();
+            }
+            int row = row0 + r0, column = col0 + c0, rowStep = 4 * TTile.LanesM, columnStep = 4 * TTile.LanesN;
+            if (shape.Splits == 1)
+            {
+                acc.Store(c, row, column, rowStep, columnStep, m, n, 0);
+                continue;
+            }
+            acc.Store(new DenseOutput<T>(partials, n, T.Zero), row, column, rowStep, columnStep, m, n, split * m);
+            if (LastArrival.Arrive(tileCounters, tile, shape.Splits, lastFlag)) SumSplits(partials, shape, c, row, column, rowStep, columnStep);
+        }
+    }
+
+    /// <summary>The last split of a tile: each thread adds its 8 x 8 elements over the splits, in order, and writes them.</summary>
+    private static void SumSplits<T, TC>(ArrayView<T> partials, GemmShape shape, TC c, int row, int column, int rowStep, int columnStep)
+        where T : unmanaged, IFloatingPointIeee754<T> where TC : struct, IMatrixWriter<T>
+    {
+        int m = shape.M, n = shape.N;
+        for (int i = 0; i < GemmTile.PerThread; i++)
+        {
+            int r = row + (i < 4 ? i : rowStep + i - 4);
+            if (r >= m) continue;
+            for (int j = 0; j < GemmTile.PerThread; j++)
+            {
+                int col = column + (j < 4 ? j : columnStep + j - 4);
+                if (col >= n) continue;
+                T sum = partials[r * n + col];
+                for (int s = 1; s < shape.Splits; s++) sum += partials[(s * m + r) * n + col];
+                c.Write(r, col, sum);
             }
         }
     }
 
-    /// <summary>The launch shape for C (m x n): <paramref name="threads"/> x <paramref name="threads"/> work-groups, at
-    /// most <paramref name="maxGroups"/> of them, with the dynamic shared memory the two tiles need.</summary>
-    public static KernelConfig Config<T, TTile>(int m, int n, int threads, int maxGroups) where T : unmanaged where TTile : struct, IGemmTile
+    /// <summary>The launch shape of <see cref="Multiply{T, TTile, TA, TB, TC}"/>: one work-group per tile and split, at
+    /// most <paramref name="maxGroups"/>.</summary>
+    public static KernelConfig Config<TTile>(GemmShape shape, int maxGroups) where TTile : struct, IGemmTile
     {
-        int size = threads * TTile.Work;
-        long tiles = (long)((n + size - 1) / size) * ((m + size - 1) / size);
-        return new KernelConfig(new Index3D((int)Math.Clamp(tiles, 1, maxGroups), 1, 1), new Index3D(threads, threads, 1),
-            SharedMemoryConfig.RequestDynamic<T>(2 * TTile.Depth * size));
+        long tiles = (long)((shape.N + GemmTile.Columns<TTile>() - 1) / GemmTile.Columns<TTile>()) * ((shape.M + GemmTile.Rows<TTile>() - 1) / GemmTile.Rows<TTile>());
+        return new KernelConfig((int)Math.Clamp(tiles * shape.Splits, 1, maxGroups), GemmTile.Threads<TTile>());
     }
 
     /// <summary><see cref="Multiply{T, TTile, TA, TB, TC}"/> loaded for one tile shape and one combination of operand
@@ -168,8 +160,67 @@ internal static class GemmGpu
         where TB : struct, IMatrixReader<T>
         where TC : struct, IMatrixWriter<T>
     {
-        public required Action<KernelConfig, int, int, int, TA, TB, TC> Run { get; init; }
+        public required Action<KernelConfig, GemmShape, TA, TB, TC, ArrayView<T>, ArrayView<int>> Run { get; init; }
 
-        public static Kernel<T, TTile, TA, TB, TC> Load(Accelerator a) => new() { Run = a.LoadStreamKernel<int, int, int, TA, TB, TC>(Multiply<T, TTile, TA, TB, TC>) };
+        public static Kernel<T, TTile, TA, TB, TC> Load(Accelerator a) =>
+            new() { Run = a.LoadStreamKernel<GemmShape, TA, TB, TC, ArrayView<T>, ArrayView<int>>(Multiply<T, TTile, TA, TB, TC>) };
     }
+
+    /// <summary>
+    /// One operand's slice of a step, as an [index][depth] matrix P (op(A), or op(B)ᵀ): Width x BK elements starting at
+    /// (index0, k0), stored in shared memory depth-major, <c>s[kk·(Width + 4) + i]</c>. Quad q of the slice runs along P's
+    /// contiguous direction: along the depth for a row-major P (stored transposed: four scalar stores), along the index
+    /// otherwise (one vector store). Thread t owns quads t, t + threads, ...
+    /// </summary>
+    private static class Panel<T, TTile, TR> where T : unmanaged, IFloatingPointIeee754<T> where TTile : struct, IGemmTile where TR : struct, IMatrixReader<T>
+    {
+        /// <summary>The first element (index, depth) of quad <paramref name="q"/>, relative to the slice.</summary>
+        private static (int Index, int Depth) Origin(int q, int width)
+        {
+            if (TR.RowMajor) return (q / (TTile.Depth / 4), q % (TTile.Depth / 4) * 4);
+            return (q % (width / 4) * 4, q / (width / 4));
+        }
+
+        public static Quad<T> Fetch(TR reader, int q, int index0, int k0, int indexBound, int kEnd, int width)
+        {
+            var (index, depth) = Origin(q, width);
+            return reader.Read4(index0 + index, k0 + depth, indexBound, kEnd);
+        }
+
+        public static void Put(ArrayView<T> shared, int stage, int q, Quad<T> value, int width)
+        {
+            var (index, depth) = Origin(q, width);
+            int at = stage + depth * (width + GemmTile.Pad) + index;
+            if (TR.RowMajor)
+            {
+                int row = width + GemmTile.Pad;
+                shared[at] = value.X;
+                shared[at + row] = value.Y;
+                shared[at + 2 * row] = value.Z;
+                shared[at + 3 * row] = value.W;
+            }
+            else
+            {
+                shared.Cast<Quad<T>>()[at / 4] = value;
+            }
+        }
+
+        /// <summary>Every quad of the slice this thread owns, from global memory straight to shared memory.</summary>
+        public static void Load(TR reader, ArrayView<T> shared, int stage, int thread, int index0, int k0, int indexBound, int kEnd, int width)
+        {
+            int quads = width * TTile.Depth / 4;
+            for (int q = thread; q < quads; q += GemmTile.Threads<TTile>())
+                Put(shared, stage, q, Fetch(reader, q, index0, k0, indexBound, kEnd, width), width);
+        }
+    }
+}
+
+/// <summary>Another reader with rows and columns swapped.</summary>
+internal readonly struct Transposed<T, TInner>(TInner inner) : IMatrixReader<T> where T : unmanaged, IFloatingPointIeee754<T> where TInner : struct, IMatrixReader<T>
+{
+    private readonly TInner _inner = inner;
+
+    public static bool RowMajor => !TInner.RowMajor;
+
+    public Quad<T> Read4(int row, int column, int rows, int columns) => _inner.Read4(column, row, columns, rows);
 }

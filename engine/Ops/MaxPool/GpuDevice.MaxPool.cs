@@ -17,7 +17,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (Y.Length == 0) return;
-            Device.Launch(Device.Kernels<MaxPoolGpu.Kernels<T>>().Forward)(Device.Stride(Y.Length), Device.View<T>(X), Device.View<T>(Y), Device.View<int>(Argmax), G, (int)Y.Length);
+            Device.Launch(Device.Kernels<MaxPoolGpu.Kernels<T>>().Forward)(Device.Stride(Y.Length), Device.View<T>(X), Device.View<T>(Y), Device.View<int>(Argmax), new MaxPoolGpu.Layout(G), (int)Y.Length);
         }
     }
 
@@ -26,7 +26,7 @@ public sealed partial class GpuDevice
         public void Run<T>() where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (Dx.Length == 0) return;
-            Device.Launch(Device.Kernels<MaxPoolGpu.Kernels<T>>().Backward)(Device.Stride(Dx.Length), Device.View<T>(Dy), Device.View<int>(Argmax), Device.View<T>(Dx), G, (int)Dx.Length);
+            Device.Launch(Device.Kernels<MaxPoolGpu.Kernels<T>>().Backward)(Device.Stride(Dx.Length), Device.View<T>(Dy), Device.View<int>(Argmax), Device.View<T>(Dx), new MaxPoolGpu.Layout(G), (int)Dx.Length);
         }
     }
 }

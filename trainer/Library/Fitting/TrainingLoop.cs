@@ -30,7 +30,7 @@ internal sealed class TrainingLoop : IDisposable
     private readonly LabeledImageSet _train, _validation;
     private readonly FitOptions _options;
     private readonly BatchSampler _sampler;
-    private readonly BatchTensors _tensors;
+    private readonly DeviceBatches _batches;
     private readonly SoftmaxCrossEntropyLoss _loss;
     private readonly Evaluator _evaluator;
     private readonly ImageAugmenter? _augmenter;
@@ -51,7 +51,7 @@ internal sealed class TrainingLoop : IDisposable
         _validation = validation;
         _options = options;
         _sampler = new BatchSampler(train.Count, options.BatchSize, unchecked((int)options.Seed));
-        _tensors = new BatchTensors(model.Device, model.InputShape);
+        _batches = new DeviceBatches(model.Device, model.InputShape);
         _loss = new SoftmaxCrossEntropyLoss(options.ClassWeight);
         _evaluator = new Evaluator(model);
         if (options.Augmentation is { IsIdentity: false } augmentation)
@@ -86,12 +86,10 @@ internal sealed class TrainingLoop : IDisposable
         var transform = _augmenter?.ForEpoch(epoch - 1, _train.Channels, _train.Height, _train.Width);
         using (var prefetcher = new Prefetcher(_train, _sampler, epoch - 1, transform: transform))
         {
-            foreach (var batch in prefetcher)
+            foreach (var batch in _batches.Of(prefetcher))
             {
                 cancellation.ThrowIfCancellationRequested();
-                var (x, y) = _tensors.For(batch.Count);
-                _model.Device.Upload<float>(x, batch.Pixels);
-                _model.Device.Upload<int>(y, batch.Labels);
+                var (x, y) = (batch.X, batch.Y);
                 var context = new ForwardContext(Training: true, Seed: _options.Seed, Step: (ulong)_optimizer.Iterations);
                 var logits = _model.ForwardLogits(x, context);
                 var result = _loss.Compute(logits, y, computeGradient: true);
@@ -137,7 +135,7 @@ internal sealed class TrainingLoop : IDisposable
     /// <summary>Frees reusable tensors (not the model or optimizer).</summary>
     public void Dispose()
     {
-        _tensors.Dispose();
+        _batches.Dispose();
         _loss.Dispose();
         _evaluator.Dispose();
     }
