@@ -13,6 +13,8 @@ public abstract class Optimizer : IDisposable
 {
     private readonly Dictionary<string, Tensor[]> _state = new(StringComparer.Ordinal);
     private readonly List<ParameterSlots> _trainable = [];
+    // One ParameterSlots per parameter, kept while its value and gradient tensors stay the same, so a step allocates nothing.
+    private readonly Dictionary<string, ParameterSlots> _slots = new(StringComparer.Ordinal);
     private OptimizerTable? _table;
 
     /// <summary>Creates the optimizer.</summary>
@@ -50,10 +52,11 @@ public abstract class Optimizer : IDisposable
         Iterations++;
         _trainable.Clear();
         foreach (var p in parameters)
-            if (p.Trainable) _trainable.Add(new ParameterSlots(p.Value, p.Gradient!, SlotsFor(p)));
+            if (p.Trainable) _trainable.Add(SlotsOf(p));
         if (_trainable.Count == 0) return;
         Device device = _trainable[0].Value.Device;
-        if (_trainable.Any(p => p.Value.Device != device)) throw new ArgumentException("the trainable parameters live on more than one device");
+        foreach (var p in _trainable)
+            if (p.Value.Device != device) throw new ArgumentException("the trainable parameters live on more than one device");
         if (_table == null || !_table.Describes(_trainable))
         {
             _table?.Dispose();
@@ -64,6 +67,16 @@ public abstract class Optimizer : IDisposable
 
     /// <summary>Updates every parameter of <paramref name="table"/> (its state slots in <see cref="SlotNames"/> order).</summary>
     protected abstract void Update(Device device, OptimizerTable table);
+
+    private ParameterSlots SlotsOf(Parameter p)
+    {
+        if (!_slots.TryGetValue(p.FullName, out var slots) || slots.Value != p.Value || slots.Gradient != p.Gradient)
+        {
+            slots = new ParameterSlots(p.Value, p.Gradient!, SlotsFor(p));
+            _slots[p.FullName] = slots;
+        }
+        return slots;
+    }
 
     private Tensor[] SlotsFor(Parameter p)
     {
@@ -92,6 +105,7 @@ public abstract class Optimizer : IDisposable
         _table = null;
         foreach (var t in _state.Values.SelectMany(s => s)) t.Dispose();
         _state.Clear();
+        _slots.Clear();
         GC.SuppressFinalize(this);
     }
 }
